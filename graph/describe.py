@@ -1,0 +1,50 @@
+"""The schema as Markdown: what `oversight schema` prints and the README embeds."""
+
+from __future__ import annotations
+
+from graph.schema import Property, Schema, schema
+
+
+def _property(prop: Property) -> str:
+    text = f"`{prop.name}` {prop.type.lower()}"
+    if prop.choices:
+        text += " (" + ", ".join(prop.choices) + ")"
+    return text
+
+
+def schema_markdown(model: Schema | None = None) -> str:
+    model = model or schema()
+    lines = [
+        "## Node labels",
+        "",
+        "Every node has `id`, `name` (its caption), `aliases`, `description` and `basis`"
+        " (primary, reported, statement, opinion: the strongest kind of source behind it).",
+        "",
+        "| label | id prefix | what it is | colour | properties |",
+        "|---|---|---|---|---|",
+    ]
+    for label in model.labels:
+        props = ", ".join(_property(p) for p in label.properties) or "—"
+        lines.append(
+            f"| {label.name} | `{label.prefix}` | {label.doc} | {label.colour} | {props} |"
+        )
+    lines += [
+        "",
+        "## Relationship types",
+        "",
+        "Every relationship but CITED_IN has `id`, `basis` and its citations as lists"
+        " `cite_sources`, `cite_quotes`, `cite_refs`.",
+        "",
+        "| type | from | to | dataset key | what it means | properties |",
+        "|---|---|---|---|---|---|",
+    ]
+    for rel in model.reltypes:
+        key = f"`{rel.key}`" if rel.key else f"`{rel.reverse_key}` (on the end node)"
+        if not rel.key and not rel.reverse_key:
+            key = "`cite`"
+        props = ", ".join(_property(p) for p in rel.properties if p.name != "id") or "—"
+        sources = ", ".join(rel.sources) if rel.cited else "any label"
+        lines.append(
+            f"| {rel.name} | {sources} | {', '.join(rel.targets)} | {key} | {rel.doc} | {props} |"
+        )
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,102 @@
+"""One result shape, whichever store answered.
+
+LadybugDB returns graph elements as dicts keyed by internal ids; the neo4j driver returns
+`Node`/`Relationship`/`Path` objects. Both become these small frozen records, keyed by the
+project's own `id` property, so callers never see a store's internals.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Node:
+    id: str
+    label: str
+    properties: dict[str, Any] = field(hash=False, compare=False)
+
+    @property
+    def name(self) -> str:
+        return str(self.properties.get("name") or self.id)
+
+
+@dataclass(frozen=True)
+class Relationship:
+    id: str
+    type: str
+    start: str
+    end: str
+    properties: dict[str, Any] = field(hash=False, compare=False)
+
+
+@dataclass(frozen=True)
+class Path:
+    nodes: tuple[Node, ...]
+    relationships: tuple[Relationship, ...]
+
+
+@dataclass
+class Result:
+    """Column names, rows, and every node and relationship the rows touched."""
+
+    columns: list[str]
+    rows: list[tuple[Any, ...]]
+    nodes: dict[str, Node] = field(default_factory=dict)
+    relationships: dict[str, Relationship] = field(default_factory=dict)
+
+    def records(self) -> list[dict[str, Any]]:
+        """Rows as dicts of plain values (JSON-ready once dates are formatted)."""
+        return [dict(zip(self.columns, map(plain, row), strict=True)) for row in self.rows]
+
+    def collect(self, value: Any) -> Any:
+        """Register the graph elements inside a value (used by the stores while normalising)."""
+        if isinstance(value, Node):
+            self.nodes.setdefault(value.id, value)
+        elif isinstance(value, Relationship):
+            self.relationships.setdefault(value.id, value)
+        elif isinstance(value, Path):
+            for node in value.nodes:
+                self.collect(node)
+            for rel in value.relationships:
+                self.collect(rel)
+        elif isinstance(value, list):
+            for item in value:
+                self.collect(item)
+        elif isinstance(value, dict):
+            for item in value.values():
+                self.collect(item)
+        return value
+
+
+def plain(value: Any) -> Any:
+    """A graph element as a plain dict; lists and maps recursively; dates as ISO strings."""
+    if isinstance(value, Node):
+        return {"id": value.id, "label": value.label, **plain(value.properties)}
+    if isinstance(value, Relationship):
+        return {
+            "id": value.id,
+            "type": value.type,
+            "start": value.start,
+            "end": value.end,
+            **plain(value.properties),
+        }
+    if isinstance(value, Path):
+        return {
+            "nodes": [plain(n) for n in value.nodes],
+            "relationships": [plain(r) for r in value.relationships],
+        }
+    if isinstance(value, list | tuple):
+        return [plain(v) for v in value]
+    if isinstance(value, dict):
+        return {k: plain(v) for k, v in value.items()}
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return value
+
+
+def clean_properties(raw: dict[str, Any]) -> dict[str, Any]:
+    """Drop store internals (keys starting with `_`) and unset (null) properties."""
+    return {k: v for k, v in raw.items() if not k.startswith("_") and v is not None}

@@ -1,0 +1,167 @@
+"""The store interface both engines implement, and how the CLI picks one.
+
+Loads are all-or-nothing: `load` applies the schema and writes every batch in one transaction.
+Reads run in read-only transactions; writes happen only through `write` or `load`.
+"""
+
+from __future__ import annotations
+
+import os
+from abc import ABC, abstractmethod
+from collections.abc import Callable, Iterable, Mapping
+from pathlib import Path
+from typing import Any
+
+from graph import statements
+from graph.result import Result
+from graph.schema import Schema, schema, stored_columns
+
+DEFAULT_DB = "oversight.lbug"
+BATCH_SIZE = 1000
+
+NodeRows = Mapping[str, list[dict[str, Any]]]  # label -> rows
+RelRows = Mapping[tuple[str, str, str], list[dict[str, Any]]]  # (type, start label, end label)
+Progress = Callable[[int], None]
+
+
+class StoreError(Exception):
+    """A failure the user can act on: printed as one line, without a traceback."""
+
+
+class Store(ABC):
+    """What every store offers; see EmbeddedStore and Neo4jStore."""
+
+    name: str
+
+    def __init__(self, model: Schema | None = None) -> None:
+        self.schema = model or schema()
+
+    @abstractmethod
+    def apply_schema(self) -> None:
+        """Create tables or constraints; safe to repeat."""
+
+    @abstractmethod
+    def _run_in_write_transaction(self, work: Iterable[tuple[str, dict[str, Any]]]) -> None:
+        """Run statements in one write transaction: all of them, or on any error none."""
+
+    @abstractmethod
+    def read(self, query: str, parameters: Mapping[str, Any] | None = None) -> Result:
+        """Run a query in a read-only transaction; a query that writes fails."""
+
+    @abstractmethod
+    def write(self, query: str, parameters: Mapping[str, Any] | None = None) -> Result:
+        """Run a query that may write, in its own transaction."""
+
+    @abstractmethod
+    def close(self) -> None: ...
+
+    def load(
+        self,
+        nodes: NodeRows,
+        relationships: RelRows,
+        *,
+        replace: bool = False,
+        batch_size: int = BATCH_SIZE,
+        progress: Progress | None = None,
+    ) -> None:
+        """Upsert nodes then relationships by id, in one transaction (replace: clear first)."""
+        self.apply_schema()
+        self._run_in_write_transaction(
+            self._load_statements(nodes, relationships, replace, batch_size, progress)
+        )
+
+    def _load_statements(
+        self,
+        nodes: NodeRows,
+        relationships: RelRows,
+        replace: bool,
+        batch_size: int,
+        progress: Progress | None,
+    ) -> Iterable[tuple[str, dict[str, Any]]]:
+        if replace:
+            yield statements.CLEAR, {}
+        for label_name, rows in nodes.items():
+            label = self.schema.label(label_name)
+            columns = stored_columns(self.schema.node_properties(label))
+            for batch in _batches(rows, batch_size):
+                absent, params = _absent_columns(columns, batch)
+                yield statements.upsert_nodes(self.schema, label, absent), params
+                if progress:
+                    progress(len(batch))
+        for (type_name, start, end), rows in relationships.items():
+            reltype = self.schema.reltype(type_name)
+            columns = stored_columns(self.schema.rel_properties(reltype))
+            for batch in _batches(rows, batch_size):
+                absent, params = _absent_columns(columns, batch)
+                text = statements.upsert_relationships(self.schema, reltype, start, end, absent)
+                yield text, params
+                if progress:
+                    progress(len(batch))
+
+    def counts(self) -> dict[str, dict[str, int]]:
+        """Nodes per label and relationships per type."""
+        nodes = {
+            label.name: self.read(statements.count_nodes(label)).rows[0][0]
+            for label in self.schema.labels
+        }
+        rels = {
+            reltype.name: self.read(statements.count_relationships(reltype)).rows[0][0]
+            for reltype in self.schema.reltypes
+        }
+        return {"nodes": nodes, "relationships": rels}
+
+    def clear(self) -> None:
+        self.apply_schema()
+        self._run_in_write_transaction([(statements.CLEAR, {})])
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def _batches(rows: list[dict[str, Any]], size: int) -> Iterable[list[dict[str, Any]]]:
+    for start in range(0, len(rows), size):
+        yield rows[start : start + size]
+
+
+def _absent_columns(
+    columns: list[tuple[str, str]], batch: list[dict[str, Any]]
+) -> tuple[frozenset[str], dict[str, Any]]:
+    """The columns no row of the batch has, and the batch as rows of identical keys.
+
+    LadybugDB infers one parameter type for the whole batch: every row must have the same
+    keys, and a column that is null (or an empty list) in every row has no type to infer.
+    Such columns are set to a literal null instead, which says the same on both stores.
+    """
+    rows = [{k: (None if v == [] else v) for k, v in row.items()} for row in batch]
+    absent = frozenset(
+        name for name, _ in columns if name != "id" and all(row.get(name) is None for row in rows)
+    )
+    keys = [name for name, _ in columns if name not in absent]
+    keys += [k for k in ("from_id", "to_id") if k in rows[0]]  # a relationship's ends
+    return absent, {"rows": [{k: row.get(k) for k in keys} for row in rows]}
+
+
+def open_store(
+    db: str | os.PathLike[str] | None = None,
+    neo4j_uri: str | None = None,
+    *,
+    read_only: bool = False,
+) -> Store:
+    """The Neo4j store whenever a URI is given (argument or NEO4J_URI), else the embedded file."""
+    uri = neo4j_uri or os.environ.get("NEO4J_URI")
+    if uri:
+        from graph.neo4j_store import Neo4jStore
+
+        return Neo4jStore(
+            uri,
+            user=os.environ.get("NEO4J_USERNAME", "neo4j"),
+            password=os.environ.get("NEO4J_PASSWORD", ""),
+            database=os.environ.get("NEO4J_DATABASE") or None,
+        )
+    from graph.embedded import EmbeddedStore
+
+    path = Path(db or os.environ.get("OVERSIGHT_DB") or DEFAULT_DB)
+    return EmbeddedStore(path, read_only=read_only)

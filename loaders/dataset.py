@@ -1,0 +1,371 @@
+"""Curated dataset files -> validated nodes and relationships, or one error naming file:line.
+
+Nothing is written to a store until every file has been read and every reference checked.
+The format is described in docs/dataset-format.md.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from graph.schema import Label, RelType, Schema, schema
+from loaders.records import Citation, first_error, node_model, rel_model, stored_values
+from loaders.yamlfile import LineDict, YamlError, read_yaml
+
+BUNDLED = Path(__file__).resolve().parent.parent / "data" / "tower_hamlets"
+BASIS_ORDER = ("primary", "reported", "statement", "opinion")
+
+
+class DatasetError(Exception):
+    """One problem in the dataset, as `path:line: message`."""
+
+    def __init__(self, where: Where, message: str) -> None:
+        super().__init__(f"{where}: {message}")
+        self.where, self.message = where, message
+
+
+@dataclass(frozen=True)
+class Where:
+    path: Path
+    line: int
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}"
+
+
+@dataclass
+class Cite:
+    source: str
+    quote: str | None
+    ref: str | None
+    reports: str | None
+    opinion: bool
+    where: Where
+
+
+@dataclass
+class NodeRecord:
+    id: str
+    label: Label
+    values: dict[str, Any]
+    where: Where
+    cites: list[Cite] = field(default_factory=list)
+
+
+@dataclass
+class RelRecord:
+    id: str
+    type: RelType
+    start: str
+    end: str
+    values: dict[str, Any]
+    where: Where
+    cites: list[Cite] = field(default_factory=list)
+    inherits: list[str] = field(default_factory=list)  # records whose citations support it
+
+
+@dataclass
+class Dataset:
+    nodes: dict[str, NodeRecord] = field(default_factory=dict)
+    relationships: dict[str, RelRecord] = field(default_factory=dict)
+    folders: list[Path] = field(default_factory=list)
+
+    def citations(self) -> Iterable[tuple[str, Cite]]:
+        """Every citation with the id of the element it supports."""
+        for node in self.nodes.values():
+            for cite in node.cites:
+                yield node.id, cite
+        for rel in self.relationships.values():
+            for cite in rel.cites:
+                yield rel.id, cite
+
+
+def dataset_files(paths: Iterable[Path]) -> list[Path]:
+    """The YAML files of folders (sorted; `texts/` below holds the sources) and files given."""
+    files: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            files.extend(sorted(p for p in path.glob("*.y*ml") if p.is_file()))
+        elif path.exists():
+            files.append(path)
+        else:
+            raise DatasetError(Where(path, 0), "no such file or folder")
+    return files
+
+
+def read_dataset(paths: Iterable[Path] = (BUNDLED,), model: Schema | None = None) -> Dataset:
+    """Read, merge and check every record; raise DatasetError at the first problem."""
+    builder = _Builder(model or schema())
+    paths = list(paths)
+    files = dataset_files(paths)
+    if not files:
+        raise DatasetError(Where(paths[0] if paths else Path("."), 0), "no .yaml files here")
+    for path in files:
+        try:
+            content = read_yaml(path)
+        except YamlError as error:
+            raise DatasetError(Where(error.path, error.line), error.message) from error
+        builder.add_file(path, content)
+    dataset = builder.finish()
+    dataset.folders = [p if p.is_dir() else p.parent for p in paths]
+    return dataset
+
+
+class _Builder:
+    def __init__(self, model: Schema) -> None:
+        self.schema = model
+        self.keys = model.relationship_keys()
+        self.nodes: dict[str, NodeRecord] = {}
+        self.extensions: list[tuple[str, LineDict, Where]] = []
+        self.pending_rels: list[tuple[str, LineDict, Where]] = []  # (owner id, record, where)
+
+    # --- reading -------------------------------------------------------------------
+
+    def add_file(self, path: Path, content: Any) -> None:
+        if content is None:
+            raise DatasetError(Where(path, 1), "empty file: expected a list of records")
+        if not isinstance(content, list):
+            line = getattr(content, "line", 1)
+            raise DatasetError(Where(path, line), "expected a list of records (`- id: ...`)")
+        for item in content:
+            if not isinstance(item, LineDict):
+                raise DatasetError(Where(path, 0), f"expected a record, found {item!r:.40}")
+            self._add_record(path, item)
+
+    def _add_record(self, path: Path, record: LineDict) -> None:
+        where = Where(path, record.line)
+        if "id" in record and "extend" in record:
+            raise DatasetError(where, "a record has `id` or `extend`, not both")
+        if "extend" in record:
+            self.extensions.append((str(record["extend"]), record, where))
+            return
+        if "id" not in record:
+            raise DatasetError(where, "a record needs an `id` (or `extend`)")
+        node_id = record["id"]
+        if not isinstance(node_id, str):
+            raise DatasetError(where, f"id must be text, not {node_id!r}")
+        label = self.schema.label_of_id(node_id)
+        if label is None:
+            prefixes = ", ".join(lbl.prefix for lbl in self.schema.labels)
+            raise DatasetError(where, f"id '{node_id}' has no known prefix ({prefixes})")
+        if node_id in self.nodes:
+            raise DatasetError(
+                where, f"duplicate id '{node_id}' (first declared at {self.nodes[node_id].where})"
+            )
+        values = {k: v for k, v in record.items() if k not in self.keys and k not in ("id", "cite")}
+        try:
+            checked = node_model(label.name)(**values).model_dump(exclude_none=True)
+        except ValidationError as error:
+            key, message = first_error(error)
+            line = record.line_of(key) if key else record.line
+            raise DatasetError(Where(path, line), f"{label.name} '{node_id}': {message}") from error
+        if not checked.get("name"):
+            raise DatasetError(where, f"{label.name} '{node_id}' needs a `name`")
+        node = NodeRecord(node_id, label, checked, where, self._cites(path, record))
+        self.nodes[node_id] = node
+        self.pending_rels.append((node_id, record, where))
+
+    def _cites(self, path: Path, record: LineDict) -> list[Cite]:
+        raw = record.get("cite")
+        if raw is None:
+            return []
+        line = record.line_of("cite")
+        if not isinstance(raw, list):
+            raise DatasetError(Where(path, line), "`cite` must be a list of citations")
+        cites = []
+        for item in raw:
+            item_line = getattr(item, "line", line)
+            if not isinstance(item, dict):
+                raise DatasetError(
+                    Where(path, item_line), "a citation is `{source: ..., quote: ...}`"
+                )
+            try:
+                cite = Citation(**item)
+            except ValidationError as error:
+                key, message = first_error(error)
+                at = item.line_of(key) if key and isinstance(item, LineDict) else item_line
+                raise DatasetError(Where(path, at), f"citation: {message}") from error
+            if not cite.quote and not cite.ref:
+                raise DatasetError(Where(path, item_line), "a citation needs a `quote` or a `ref`")
+            cites.append(
+                Cite(
+                    cite.source,
+                    cite.quote,
+                    cite.ref,
+                    cite.reports,
+                    cite.opinion,
+                    Where(path, item_line),
+                )
+            )
+        return cites
+
+    # --- merging and checking --------------------------------------------------------
+
+    def finish(self) -> Dataset:
+        for target, record, where in self.extensions:
+            node = self.nodes.get(target)
+            if node is None:
+                raise DatasetError(where, f"extend: no record declares '{target}'")
+            extra = set(record) - set(self.keys) - {"extend", "cite"}
+            if extra:
+                key = sorted(extra)[0]
+                raise DatasetError(
+                    Where(where.path, record.line_of(key)),
+                    f"extend may add only `cite` and relationships, not '{key}'",
+                )
+            node.cites.extend(self._cites(where.path, record))
+            self.pending_rels.append((target, record, where))
+        relationships: dict[str, RelRecord] = {}
+        for owner, record, where in self.pending_rels:
+            for rel in self._relationships(owner, record, where):
+                self._merge(relationships, rel)
+        dataset = Dataset(self.nodes, relationships)
+        self._check_citations(dataset)
+        return dataset
+
+    def _relationships(self, owner: str, record: LineDict, where: Where) -> Iterable[RelRecord]:
+        for key, (reltype, reverse) in self.keys.items():
+            if key not in record:
+                continue
+            line = record.line_of(key)
+            entries = record[key] if isinstance(record[key], list) else [record[key]]
+            for entry in entries:
+                yield self._relationship(
+                    owner, key, reltype, reverse, entry, Where(where.path, line)
+                )
+
+    def _relationship(
+        self, owner: str, key: str, reltype: RelType, reverse: bool, entry: Any, where: Where
+    ) -> RelRecord:
+        end_key = "from" if reverse else "to"
+        cites: list[Cite] = []
+        if isinstance(entry, str):
+            other, values = entry, {}
+        elif isinstance(entry, LineDict):
+            where = Where(where.path, entry.line)
+            other = entry.get(end_key)
+            if not isinstance(other, str):
+                raise DatasetError(where, f"`{key}` entry needs `{end_key}: <id>`")
+            values = {k: v for k, v in entry.items() if k not in (end_key, "cite")}
+            try:
+                values = rel_model(reltype)(**values).model_dump(exclude_none=True)
+            except ValidationError as error:
+                bad, message = first_error(error)
+                at = Where(where.path, entry.line_of(bad)) if bad else where
+                raise DatasetError(at, f"{reltype.name}: {message}") from error
+            cites = self._cites(where.path, entry)
+        else:
+            raise DatasetError(where, f"`{key}` takes an id or a mapping with `{end_key}`")
+        start, end = (other, owner) if reverse else (owner, other)
+        for node_id in (start, end):
+            if node_id not in self.nodes:
+                raise DatasetError(where, f"{key}: unknown id '{node_id}'")
+        start_label, end_label = self.nodes[start].label.name, self.nodes[end].label.name
+        if not reltype.allows(start_label, end_label):
+            allowed = f"{'/'.join(reltype.sources)} -> {'/'.join(reltype.targets)}"
+            raise DatasetError(
+                where,
+                f"{reltype.name} cannot join {start_label} '{start}' -> {end_label} '{end}' "
+                f"(allowed: {allowed})",
+            )
+        rel_id = f"{start}|{reltype.name}|{end}"
+        if values.get("start"):
+            rel_id += f"|{values['start'][0].isoformat()}"
+        return RelRecord(rel_id, reltype, start, end, values, where, cites, [owner])
+
+    @staticmethod
+    def _merge(relationships: dict[str, RelRecord], rel: RelRecord) -> None:
+        """The same relationship written twice (say, from both files) is one, cited by both."""
+        known = relationships.get(rel.id)
+        if known is None:
+            relationships[rel.id] = rel
+            return
+        if known.values != rel.values and rel.values and known.values:
+            raise DatasetError(
+                rel.where, f"{rel.type.name} {rel.start} -> {rel.end} conflicts with {known.where}"
+            )
+        known.values = known.values or rel.values
+        known.cites.extend(rel.cites)
+        known.inherits.extend(rel.inherits)
+
+    def _check_citations(self, dataset: Dataset) -> None:
+        for rel in dataset.relationships.values():
+            if not rel.cites:
+                for owner in dict.fromkeys(rel.inherits):
+                    rel.cites.extend(dataset.nodes[owner].cites)
+        for _, cite in dataset.citations():
+            source = dataset.nodes.get(cite.source)
+            if source is None or source.label.name != "Source":
+                raise DatasetError(cite.where, f"citation: unknown source '{cite.source}'")
+            if cite.reports and cite.reports not in dataset.nodes:
+                raise DatasetError(cite.where, f"citation: reports unknown id '{cite.reports}'")
+        for node in dataset.nodes.values():
+            if not node.cites:
+                raise DatasetError(node.where, f"'{node.id}' has no citation: add `cite`")
+        for rel in dataset.relationships.values():
+            if not rel.cites:
+                raise DatasetError(rel.where, f"{rel.type.name} '{rel.id}' has no citation")
+
+
+def basis(cites: list[Cite], dataset: Dataset) -> str:
+    """The strongest kind of support: primary > reported > statement > opinion."""
+    kinds = set()
+    for cite in cites:
+        reliability = dataset.nodes[cite.source].values.get("reliability")
+        if cite.opinion or reliability == "opinion":
+            kinds.add("opinion")
+        elif reliability == "primary":
+            kinds.add("primary")
+        elif reliability == "statement":
+            kinds.add("statement")
+        else:
+            kinds.add("reported")
+    return next(kind for kind in BASIS_ORDER if kind in kinds)
+
+
+def graph_rows(
+    dataset: Dataset, model: Schema | None = None
+) -> tuple[dict[str, list[dict[str, Any]]], dict[tuple[str, str, str], list[dict[str, Any]]]]:
+    """Rows for Store.load: nodes per label, relationships per (type, start, end label)."""
+    model = model or schema()
+    nodes: dict[str, list[dict[str, Any]]] = {label.name: [] for label in model.labels}
+    rels: dict[tuple[str, str, str], list[dict[str, Any]]] = {}
+    for node in dataset.nodes.values():
+        row = stored_values(model.node_properties(node.label), node.values)
+        row["id"], row["basis"] = node.id, basis(node.cites, dataset)
+        nodes[node.label.name].append(row)
+        for index, cite in enumerate(node.cites):
+            rels.setdefault(("CITED_IN", node.label.name, "Source"), []).append(
+                {
+                    "id": f"{node.id}|CITED_IN|{cite.source}|{index}",
+                    "from_id": node.id,
+                    "to_id": cite.source,
+                    "quote": cite.quote,
+                    "ref": cite.ref,
+                    "reports": cite.reports,
+                    "opinion": cite.opinion,
+                }
+            )
+    for rel in dataset.relationships.values():
+        row = stored_values(model.rel_properties(rel.type), rel.values)
+        row |= {
+            "id": rel.id,
+            "from_id": rel.start,
+            "to_id": rel.end,
+            "cite_sources": [c.source for c in rel.cites],
+            "cite_quotes": [c.quote or "" for c in rel.cites],
+            "cite_refs": [c.ref or "" for c in rel.cites],
+            "basis": basis(rel.cites, dataset),
+        }
+        key = (
+            rel.type.name,
+            dataset.nodes[rel.start].label.name,
+            dataset.nodes[rel.end].label.name,
+        )
+        rels.setdefault(key, []).append(row)
+    return {k: v for k, v in nodes.items() if v}, rels

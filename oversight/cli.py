@@ -1,0 +1,224 @@
+"""The `oversight` command line: wires graph/, loaders/, queries/ and visualise/ together.
+
+Imports of the heavy libraries (the stores, neo4j, pyvis, networkx) happen inside commands so
+that `oversight --help` stays fast.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import click
+
+if TYPE_CHECKING:
+    from graph.store import Store
+
+FORMATS = ("table", "csv", "json", "html")
+
+
+class Context:
+    def __init__(self, db: str | None, neo4j: str | None, debug: bool) -> None:
+        self.db, self.neo4j, self.debug = db, neo4j, debug
+
+    def store(self, *, read_only: bool = False) -> Store:
+        from graph.store import open_store
+
+        return open_store(self.db, self.neo4j, read_only=read_only)
+
+
+pass_context = click.make_pass_decorator(Context)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option(
+    "--db",
+    envvar="OVERSIGHT_DB",
+    metavar="PATH",
+    help="Embedded database file [default: ./oversight.lbug; env OVERSIGHT_DB].",
+)
+@click.option(
+    "--neo4j",
+    metavar="URI",
+    help="Use the Neo4j server at URI (env NEO4J_URI; NEO4J_USERNAME, NEO4J_PASSWORD, "
+    "NEO4J_DATABASE).",
+)
+@click.option("--debug", is_flag=True, help="Show tracebacks.")
+@click.version_option(package_name="oversight")
+@click.pass_context
+def cli(ctx: click.Context, db: str | None, neo4j: str | None, debug: bool) -> None:
+    """Public reporting on a failing public service, as a graph investigators can question."""
+    ctx.obj = Context(db, neo4j, debug)
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--replace", is_flag=True, help="Empty the store first (in the same transaction).")
+@pass_context
+def load(ctx: Context, paths: tuple[Path, ...], replace: bool) -> None:
+    """Load dataset folders or files (default: the bundled Tower Hamlets dataset).
+
+    Every file is validated before anything is written; the load is one transaction.
+    """
+    from rich.progress import Progress
+
+    from loaders.dataset import BUNDLED, graph_rows, read_dataset
+
+    dataset = read_dataset(paths or (BUNDLED,))
+    nodes, rels = graph_rows(dataset)
+    total = sum(map(len, nodes.values())) + sum(map(len, rels.values()))
+    with ctx.store() as store, Progress(transient=True) as bar:
+        task = bar.add_task("loading", total=total)
+        store.load(nodes, rels, replace=replace, progress=lambda n: bar.advance(task, n))
+    click.echo(
+        f"loaded {len(dataset.nodes)} nodes and {total - len(dataset.nodes)} relationships "
+        f"into {_where(ctx)}"
+    )
+
+
+@cli.command()
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table")
+@pass_context
+def stats(ctx: Context, fmt: str) -> None:
+    """Count nodes per label and relationships per type."""
+    with ctx.store(read_only=True) as store:
+        counts = store.counts()
+    if fmt == "json":
+        click.echo(json.dumps(counts, indent=2))
+        return
+    from rich.console import Console
+    from rich.table import Table
+
+    console = Console()
+    for kind, title in (("nodes", "label"), ("relationships", "type")):
+        table = Table(title=f"{kind} in {_where(ctx)}")
+        table.add_column(title)
+        table.add_column("count", justify="right")
+        for name, count in counts[kind].items():
+            table.add_row(name, str(count))
+        table.add_row("total", str(sum(counts[kind].values())), style="bold")
+        console.print(table)
+
+
+@cli.command()
+def schema() -> None:
+    """Print the data model as Markdown."""
+    from graph.describe import schema_markdown
+
+    click.echo(schema_markdown(), nl=False)
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+def verify(paths: tuple[Path, ...]) -> None:
+    """Check every quote occurs in its cited source and every element is cited."""
+    from loaders.dataset import BUNDLED, read_dataset
+    from loaders.verify import verify as check
+
+    dataset = read_dataset(paths or (BUNDLED,))
+    failures = check(dataset)
+    for failure in failures:
+        click.echo(str(failure), err=True)
+    cites = sum(1 for _ in dataset.citations())
+    if failures:
+        raise click.ClickException(f"{len(failures)} of {cites} citations failed")
+    click.echo(
+        f"ok: {len(dataset.nodes)} nodes, {len(dataset.relationships)} relationships, "
+        f"{cites} citations checked against their sources"
+    )
+
+
+@cli.command()
+@click.argument("query")
+@click.option(
+    "--param",
+    "-p",
+    "params",
+    multiple=True,
+    metavar="NAME=VALUE",
+    help="A parameter; the value is read as JSON when it parses, else as text.",
+)
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="table")
+@click.option("-o", "--output", type=click.Path(path_type=Path), help="Write to a file.")
+@click.option("--write", is_flag=True, help="Allow the query to change the graph.")
+@pass_context
+def cypher(
+    ctx: Context, query: str, params: tuple[str, ...], fmt: str, output: Path | None, write: bool
+) -> None:
+    """Run an ad-hoc Cypher QUERY (read-only unless --write)."""
+    parameters = dict(_parse_param(p) for p in params)
+    with ctx.store(read_only=not write) as store:
+        result = store.write(query, parameters) if write else store.read(query, parameters)
+    _emit(result, fmt, output, title="oversight cypher", subtitle=query)
+
+
+def _parse_param(text: str) -> tuple[str, Any]:
+    name, sep, value = text.partition("=")
+    if not sep or not name.isidentifier():
+        raise click.BadParameter(f"'{text}' is not NAME=VALUE", param_hint="--param")
+    try:
+        return name, json.loads(value)
+    except json.JSONDecodeError:
+        return name, value
+
+
+def _emit(result: Any, fmt: str, output: Path | None, *, title: str, subtitle: str) -> None:
+    from oversight import output as out
+
+    if fmt == "html":
+        if output is None:
+            raise click.UsageError("--format html needs -o FILE.html")
+        from visualise.html import write_view
+
+        write_view(result, output, title=title, subtitle=subtitle)
+        click.echo(f"wrote {output} ({len(result.nodes)} nodes, {len(result.relationships)} edges)")
+        return
+    if fmt == "table" and output is None:
+        out.print_table(result)
+        return
+    text = out.as_json(result) if fmt == "json" else out.as_csv(result)
+    if fmt == "table":
+        text = out.as_csv(result)
+    if output:
+        _write_text(output, text)
+    else:
+        click.echo(text, nl=False)
+
+
+def _write_text(path: Path, text: str) -> None:
+    try:
+        path.write_text(text, encoding="utf-8")
+    except OSError as error:
+        raise click.ClickException(f"{path}: cannot write: {error.strerror}") from error
+
+
+def _where(ctx: Context) -> str:
+    import os
+
+    uri = ctx.neo4j or os.environ.get("NEO4J_URI")
+    return uri or str(ctx.db or os.environ.get("OVERSIGHT_DB") or "oversight.lbug")
+
+
+def main() -> None:
+    """Entry point: user mistakes and store failures are one line on stderr, exit 1."""
+    debug = "--debug" in sys.argv
+    try:
+        cli.main(standalone_mode=False)
+    except click.exceptions.Abort:
+        click.echo("interrupted; nothing was changed", err=True)
+        sys.exit(130)
+    except click.ClickException as error:
+        if debug:
+            raise
+        error.show()
+        sys.exit(error.exit_code)
+    except Exception as error:
+        from graph.store import StoreError
+        from loaders.dataset import DatasetError
+
+        if debug or not isinstance(error, StoreError | DatasetError):
+            raise
+        click.echo(f"error: {error}", err=True)
+        sys.exit(1)

@@ -1,0 +1,57 @@
+"""Writing query results as a table, CSV or JSON (the HTML view lives in visualise/)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from typing import Any
+
+from graph.result import Result, plain
+
+
+def _cell(value: Any) -> str:
+    value = plain(value)
+    if value is None:
+        return ""
+    if isinstance(value, dict):
+        if "label" in value and "id" in value:
+            return f"({value['label']} {value.get('name') or value['id']})"
+        if "type" in value and "start" in value:
+            return f"[{value['type']} {value['start']} -> {value['end']}]"
+        return json.dumps(value, ensure_ascii=False)
+    if isinstance(value, list):
+        return "; ".join(_cell(v) for v in value)
+    return str(value)
+
+
+def as_json(result: Result) -> str:
+    return json.dumps(result.records(), ensure_ascii=False, indent=2) + "\n"
+
+
+def as_csv(result: Result) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(result.columns)
+    writer.writerows([_cell(v) for v in row] for row in result.rows)
+    return buffer.getvalue()
+
+
+def print_table(result: Result, title: str | None = None) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title=title, show_lines=False)
+    for column in result.columns:
+        table.add_column(column, overflow="fold")
+    for row in result.rows:
+        table.add_row(*(_escape(_cell(v)) for v in row))
+    console = Console()
+    console.print(table)
+    console.print(f"{len(result.rows)} row{'s' if len(result.rows) != 1 else ''}", style="dim")
+
+
+def _escape(text: str) -> str:
+    from rich.markup import escape
+
+    return escape(text)
