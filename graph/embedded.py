@@ -86,7 +86,7 @@ class EmbeddedStore(Store):
     def _execute(self, text: str, params: Mapping[str, Any] | None = None) -> Any:
         try:
             return self._conn.execute(text, dict(params or {}))
-        except RuntimeError as error:
+        except (RuntimeError, ValueError, TypeError) as error:  # engine, or parameter conversion
             raise StoreError(_query_error(error)) from error
 
     def _has_tables(self) -> bool:
@@ -193,7 +193,7 @@ def _open_error(path: FilePath, error: RuntimeError) -> str:
 
 def _query_error(error: RuntimeError) -> str:
     text = _first_line(str(error))
-    if "read-only transaction" in text:
+    if "read-only transaction" in text or "read-only database" in text:
         return "this query writes; reads are read-only (use --write to change the graph)"
     return text
 

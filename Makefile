@@ -1,0 +1,50 @@
+# The two commands a newcomer needs: `make demo` and `make test`. Everything they need is
+# created here from the package registries (PyPI, npm): a clean clone has nothing else.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+LINT_MODULES := tests/cypher_lint/node_modules/.installed
+DEMO_DB   := oversight.lbug
+DEMO_HTML := out/accountability-2017.html
+
+.PHONY: install demo test lint format bench clean
+
+install: $(STAMP)
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $@
+
+$(LINT_MODULES): tests/cypher_lint/package.json tests/cypher_lint/package-lock.json
+	npm ci --prefix tests/cypher_lint --no-audit --no-fund --loglevel=error
+	touch $@
+
+demo: $(STAMP)
+	$(BIN)/oversight --db $(DEMO_DB) load
+	$(BIN)/oversight --db $(DEMO_DB) stats
+	mkdir -p out
+	$(BIN)/oversight --db $(DEMO_DB) cypher \
+	  "MATCH (i:Inspection {id: 'inspection/ofsted-2017'})-[found:FOUND]->(f:Finding)-[c:CONCERNS]->(x) \
+	   WHERE c.stance = 'criticised' \
+	   OPTIONAL MATCH (p:Post)-[a:ACCOUNTABLE_FOR]->(x) \
+	   OPTIONAL MATCH (h:Person)-[t:HOLDS]->(p) \
+	   RETURN i, found, f, c, x, a, p, t, h" \
+	  --format html -o $(DEMO_HTML)
+	@echo "open $(abspath $(DEMO_HTML))"
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(STAMP)
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+test: $(STAMP) $(LINT_MODULES) lint
+	$(BIN)/python -m pytest
+
+clean:
+	rm -rf $(VENV) tests/cypher_lint/node_modules out $(DEMO_DB) $(DEMO_DB).wal

@@ -1,0 +1,193 @@
+"""The store suite: one set of behaviours, run against every store.
+
+The Neo4j run happens when NEO4J_URI is set; here it is reported as skipped.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+import real_ladybug as lb
+
+from graph.result import Node, Relationship
+from graph.result import Path as GraphPath
+from graph.store import Store, StoreError
+
+NODES = {
+    "Person": [
+        {"id": "person/a", "name": "Ann Example", "aliases": ["AE"]},
+        {"id": "person/b", "name": "Ben Example"},
+    ],
+    "Post": [{"id": "post/dcs", "name": "Director of Children's Services"}],
+    "Source": [{"id": "source/s", "name": "A source", "reliability": "primary"}],
+}
+RELS = {
+    ("HOLDS", "Person", "Post"): [
+        {
+            "id": "person/a|HOLDS|post/dcs|2015-07-01",
+            "from_id": "person/a",
+            "to_id": "post/dcs",
+            "start_date": dt.date(2015, 7, 1),
+            "start_precision": "month",
+            "capacity": "interim",
+            "cite_sources": ["source/s"],
+            "cite_quotes": ["took up an interim position in July 2015"],
+        },
+        {
+            "id": "person/a|HOLDS|post/dcs|2016-03-01",
+            "from_id": "person/a",
+            "to_id": "post/dcs",
+            "start_date": dt.date(2016, 3, 1),
+            "start_precision": "month",
+            "capacity": "permanent",
+        },
+    ]
+}
+
+
+def counts(store: Store) -> tuple[int, int]:
+    totals = store.counts()
+    return sum(totals["nodes"].values()), sum(totals["relationships"].values())
+
+
+def test_load_twice_gives_the_same_graph(store: Store) -> None:
+    store.load(NODES, RELS)
+    first = counts(store)
+    store.load(NODES, RELS)
+    assert counts(store) == first == (4, 2)
+
+
+def test_upsert_updates_properties_in_place(store: Store) -> None:
+    store.load(NODES, RELS)
+    renamed = {"Person": [{"id": "person/b", "name": "Benedict Example"}]}
+    store.load(renamed, {})
+    result = store.read("MATCH (p:Person {id: $id}) RETURN p.name AS name", {"id": "person/b"})
+    assert result.rows == [("Benedict Example",)]
+    assert counts(store) == (4, 2)
+
+
+def test_counts_per_label_and_type(store: Store) -> None:
+    store.load(NODES, RELS)
+    totals = store.counts()
+    assert totals["nodes"]["Person"] == 2
+    assert totals["nodes"]["Finding"] == 0
+    assert totals["relationships"]["HOLDS"] == 2
+
+
+def test_parameters_are_bound_not_spliced(store: Store) -> None:
+    store.load(NODES, RELS)
+    hostile = "x'}) DETACH DELETE n //"
+    result = store.read(
+        "MATCH (n:Person) WHERE n.name = $name RETURN n.id AS id", {"name": hostile}
+    )
+    assert result.rows == []
+    assert counts(store) == (4, 2)
+
+
+def test_dates_and_lists_round_trip(store: Store) -> None:
+    store.load(NODES, RELS)
+    result = store.read(
+        "MATCH (p:Person)-[h:HOLDS]->(:Post) WHERE h.start_date >= date($d) "
+        "RETURN p.aliases AS aliases, h.start_date AS started, h.capacity AS capacity",
+        {"d": "2016-01-01"},
+    )
+    assert result.rows == [(["AE"], dt.date(2016, 3, 1), "permanent")]
+
+
+def test_result_shape_nodes_relationships_paths(store: Store) -> None:
+    store.load(NODES, RELS)
+    result = store.read(
+        "MATCH p = (a:Person {id: 'person/a'})-[h:HOLDS]->(o:Post) "
+        "RETURN a, h, p ORDER BY h.start_date"
+    )
+    assert result.columns == ["a", "h", "p"]
+    person, holds, path = result.rows[0]
+    assert person == Node("person/a", "Person", {})
+    assert person.properties["name"] == "Ann Example"
+    assert isinstance(holds, Relationship)
+    assert (holds.type, holds.start, holds.end) == ("HOLDS", "person/a", "post/dcs")
+    assert holds.properties["capacity"] == "interim"
+    assert holds.properties["cite_quotes"] == ["took up an interim position in July 2015"]
+    assert isinstance(path, GraphPath)
+    assert [n.id for n in path.nodes] == ["person/a", "post/dcs"]
+    assert set(result.nodes) == {"person/a", "post/dcs"}
+    assert len(result.relationships) == 2
+
+
+def test_relationship_alone_still_names_its_ends(store: Store) -> None:
+    store.load(NODES, RELS)
+    result = store.read("MATCH ()-[h:HOLDS]->() RETURN h ORDER BY h.start_date")
+    assert [(r.start, r.end) for (r,) in result.rows] == [("person/a", "post/dcs")] * 2
+
+
+def test_records_are_plain_values(store: Store) -> None:
+    store.load(NODES, RELS)
+    records = store.read("MATCH (a:Person {id: 'person/a'})-[h:HOLDS]->() RETURN a, h").records()
+    assert records[0]["a"]["label"] == "Person"
+    assert records[0]["h"]["type"] == "HOLDS"
+    assert records[0]["h"]["start_date"] in ("2015-07-01", "2016-03-01")
+
+
+def test_read_path_refuses_writes(store: Store) -> None:
+    store.load(NODES, RELS)
+    with pytest.raises(StoreError, match="writes"):
+        store.read("MATCH (n:Person) DETACH DELETE n")
+    with pytest.raises(StoreError, match="writes"):
+        store.read("CREATE (:Person {id: 'person/z', name: 'Z'})")
+    assert counts(store) == (4, 2)
+
+
+def test_write_path_writes_when_asked(store: Store) -> None:
+    store.load(NODES, RELS)
+    store.write("CREATE (:Person {id: 'person/z', name: 'Z'})")
+    assert counts(store) == (5, 2)
+
+
+def test_failed_load_leaves_the_store_as_it_was(store: Store) -> None:
+    store.load(NODES, RELS)
+    bad = {"Person": [{"id": "person/c", "name": "C"}, {"id": "person/d", "name": 5}]}
+    with pytest.raises(StoreError):
+        store.load(bad, {})
+    assert counts(store) == (4, 2)
+
+
+def test_clear_empties_the_store(store: Store) -> None:
+    store.load(NODES, RELS)
+    store.clear()
+    assert counts(store) == (0, 0)
+
+
+def test_ladybug_unwind_match_merge_shape(tmp_path: Path) -> None:
+    """The statement real_ladybug 0.15.2/0.15.3 break with `unordered_map::at` (pinned <0.15)."""
+    db = lb.Database(str(tmp_path / "shape.lbug"))
+    conn = lb.Connection(db)
+    conn.execute("CREATE NODE TABLE A(id STRING PRIMARY KEY)")
+    conn.execute("CREATE NODE TABLE B(id STRING PRIMARY KEY)")
+    conn.execute("CREATE REL TABLE R(FROM A TO B)")
+    conn.execute("UNWIND ['a1', 'a2'] AS i CREATE (:A {id: i})")
+    conn.execute("UNWIND ['b1', 'b2'] AS i CREATE (:B {id: i})")
+    rows = [{"a": "a1", "b": "b1"}, {"a": "a2", "b": "b2"}, {"a": "a1", "b": "b1"}]
+    statement = "UNWIND $rows AS r MATCH (a:A {id: r.a}), (b:B {id: r.b}) MERGE (a)-[:R]->(b)"
+    conn.execute(statement, {"rows": rows})
+    conn.execute(statement, {"rows": rows})
+    assert conn.execute("MATCH ()-[r:R]->() RETURN count(r)").get_all() == [[2]]
+
+
+def test_second_process_gets_a_clear_message(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    from graph.embedded import EmbeddedStore
+
+    path = tmp_path / "locked.lbug"
+    with EmbeddedStore(path) as store:
+        store.apply_schema()
+        code = (
+            "from pathlib import Path; from graph.embedded import EmbeddedStore\n"
+            f"EmbeddedStore(Path({str(path)!r}))"
+        )
+        proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert proc.returncode != 0
+    assert "open in another oversight or LadybugDB process" in proc.stderr
