@@ -58,7 +58,7 @@ def build_network(result: Result) -> tuple[list[dict[str, Any]], list[dict[str, 
             title=_tooltip(f"{data['label']} {node_id}", data),
             color=style.colour if style else "#999999",
             shape=style.shape if style else "dot",
-            group=data["label"],
+            kind=data["label"],  # not `group`: vis would recolour by group
         )
     for start, end, data in graph.edges(data=True):
         net.add_edge(start, end, label=data["type"], title=_tooltip(data["type"], data))
@@ -70,7 +70,7 @@ def write_view(result: Result, path: Path, *, title: str, subtitle: str = "") ->
     from jinja2 import Template
 
     nodes, edges = build_network(result)
-    labels = sorted({n["group"] for n in nodes})
+    labels = {n["kind"] for n in nodes}
     legend = [
         {"label": lbl.name, "colour": lbl.colour} for lbl in schema().labels if lbl.name in labels
     ]
