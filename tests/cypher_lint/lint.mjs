@@ -10,8 +10,6 @@
 // for typos to stand out.
 // Output: one JSON array with, per statement, a list of
 //   {"severity": 1 error | 2 warning, "message": "...", "line": 0-based, "character": 0-based}.
-import { availableParallelism } from 'node:os';
-import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
 import { lintCypherQuery, testData } from '@neo4j-cypher/language-support';
 
 const readStdin = async () => {
@@ -81,32 +79,11 @@ function lintOne(schema, { query, parameters = [] }) {
     }));
 }
 
-// The analysis costs ~50 ms a statement, so big batches are split over worker threads.
-const MIN_PER_THREAD = 20;
-
-async function lintAll(schema, statements) {
-  const threads = Math.max(1, Math.min(availableParallelism(), Math.floor(statements.length / MIN_PER_THREAD)));
-  const size = Math.ceil(statements.length / threads);
-  const chunks = Array.from({ length: threads }, (_, i) => statements.slice(i * size, (i + 1) * size));
-  const inWorker = (chunk) => new Promise((resolve, reject) => {
-    const worker = new Worker(new URL(import.meta.url), { workerData: { schema, statements: chunk } });
-    worker.once('message', resolve);
-    worker.once('error', reject);
-  });
-  const [mine, ...theirs] = chunks;
-  const results = await Promise.all([lintChunk(schema, mine), ...theirs.map(inWorker)]);
-  return results.flat();
-}
-
-function lintChunk(schema, statements) {
+function lintAll(schema, statements) {
   const dbSchema = buildSchema(schema);
   return statements.map((s) => lintOne(dbSchema, s));
 }
 
-if (isMainThread) {
-  const input = JSON.parse(await readStdin());
-  const { schema = {}, statements } = Array.isArray(input) ? { statements: input } : input;
-  process.stdout.write(JSON.stringify(await lintAll(schema, statements)) + '\n');
-} else {
-  parentPort.postMessage(lintChunk(workerData.schema, workerData.statements));
-}
+const input = JSON.parse(await readStdin());
+const { schema = {}, statements } = Array.isArray(input) ? { statements: input } : input;
+process.stdout.write(JSON.stringify(lintAll(schema, statements)) + '\n');
