@@ -26,13 +26,8 @@ demo: $(STAMP)
 	$(BIN)/oversight --db $(DEMO_DB) load
 	$(BIN)/oversight --db $(DEMO_DB) stats
 	mkdir -p out
-	$(BIN)/oversight --db $(DEMO_DB) cypher \
-	  "MATCH (i:Inspection {id: 'inspection/ofsted-2017'})-[found:FOUND]->(f:Finding)-[c:CONCERNS]->(x) \
-	   WHERE c.stance = 'criticised' \
-	   OPTIONAL MATCH (p:Post)-[a:ACCOUNTABLE_FOR]->(x) \
-	   OPTIONAL MATCH (h:Person)-[t:HOLDS]->(p) \
-	   RETURN i, found, f, c, x, a, p, t, h" \
-	  --format html -o $(DEMO_HTML)
+	$(BIN)/oversight --db $(DEMO_DB) render accountability-for-inspection \
+	  --param inspection=inspection/ofsted-2017 -o $(DEMO_HTML)
 	@echo "open $(abspath $(DEMO_HTML))"
 
 lint: $(STAMP)

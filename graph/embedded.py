@@ -56,7 +56,7 @@ class EmbeddedStore(Store):
             for text, params in work:
                 self._execute(text, params)
         except BaseException:
-            self._execute("ROLLBACK")
+            self._rollback()
             raise
         self._execute("COMMIT")
 
@@ -67,7 +67,7 @@ class EmbeddedStore(Store):
         try:
             result = self._query(query, parameters)
         finally:
-            self._execute("ROLLBACK")
+            self._rollback()
         return result
 
     def write(self, query: str, parameters: Mapping[str, Any] | None = None) -> Result:
@@ -76,12 +76,20 @@ class EmbeddedStore(Store):
         try:
             result = self._query(query, parameters)
         except BaseException:
-            self._execute("ROLLBACK")
+            self._rollback()
             raise
         self._execute("COMMIT")
         return result
 
     # --- internals -----------------------------------------------------------------
+
+    def _rollback(self) -> None:
+        """Roll back if a transaction is still open (a failed statement already ended it)."""
+        try:
+            self._conn.execute("ROLLBACK")
+        except RuntimeError as error:
+            if "No active transaction" not in str(error):
+                raise StoreError(_query_error(error)) from error
 
     def _execute(self, text: str, params: Mapping[str, Any] | None = None) -> Any:
         try:

@@ -6,6 +6,7 @@ Reads run in read-only transactions; writes happen only through `write` or `load
 
 from __future__ import annotations
 
+import itertools
 import os
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable, Mapping
@@ -13,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from graph import statements
+from graph.errors import OversightError
 from graph.result import Result
 from graph.schema import Schema, schema, stored_columns
 
@@ -24,8 +26,8 @@ RelRows = Mapping[tuple[str, str, str], list[dict[str, Any]]]  # (type, start la
 Progress = Callable[[int], None]
 
 
-class StoreError(Exception):
-    """A failure the user can act on: printed as one line, without a traceback."""
+class StoreError(OversightError):
+    """The store could not do what was asked (unreachable, locked, a query failed)."""
 
 
 class Store(ABC):
@@ -63,11 +65,18 @@ class Store(ABC):
         replace: bool = False,
         batch_size: int = BATCH_SIZE,
         progress: Progress | None = None,
+        before: Iterable[tuple[str, dict[str, Any]]] = (),
     ) -> None:
-        """Upsert nodes then relationships by id, in one transaction (replace: clear first)."""
+        """Upsert nodes then relationships by id, in one transaction (replace: clear first).
+
+        `before`: write statements (text, parameters) run first in the same transaction, for
+        example deleting what the load replaces; they come from code, never from user input.
+        """
         self.apply_schema()
         self._run_in_write_transaction(
-            self._load_statements(nodes, relationships, replace, batch_size, progress)
+            itertools.chain(
+                before, self._load_statements(nodes, relationships, replace, batch_size, progress)
+            )
         )
 
     def _load_statements(

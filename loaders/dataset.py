@@ -13,6 +13,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from graph.errors import OversightError
 from graph.schema import Label, RelType, Schema, schema
 from loaders.records import Citation, first_error, node_model, rel_model, stored_values
 from loaders.yamlfile import LineDict, YamlError, read_yaml
@@ -21,7 +22,7 @@ BUNDLED = Path(__file__).resolve().parent.parent / "data" / "tower_hamlets"
 BASIS_ORDER = ("primary", "reported", "statement", "opinion")
 
 
-class DatasetError(Exception):
+class DatasetError(OversightError):
     """One problem in the dataset, as `path:line: message`."""
 
     def __init__(self, where: Where, message: str) -> None:

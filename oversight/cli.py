@@ -22,6 +22,7 @@ FORMATS = ("table", "csv", "json", "html")
 class Context:
     def __init__(self, db: str | None, neo4j: str | None, debug: bool) -> None:
         self.db, self.neo4j, self.debug = db, neo4j, debug
+        self.queries_dirs: tuple[Path, ...] = ()
 
     def store(self, *, read_only: bool = False) -> Store:
         from graph.store import open_store
@@ -45,12 +46,27 @@ pass_context = click.make_pass_decorator(Context)
     help="Use the Neo4j server at URI (env NEO4J_URI; NEO4J_USERNAME, NEO4J_PASSWORD, "
     "NEO4J_DATABASE).",
 )
+@click.option(
+    "--queries-dir",
+    "queries_dirs",
+    multiple=True,
+    type=click.Path(path_type=Path, file_okay=False),
+    metavar="DIR",
+    help="Also read saved queries from DIR (repeatable; env OVERSIGHT_QUERIES).",
+)
 @click.option("--debug", is_flag=True, help="Show tracebacks.")
 @click.version_option(package_name="oversight")
 @click.pass_context
-def cli(ctx: click.Context, db: str | None, neo4j: str | None, debug: bool) -> None:
+def cli(
+    ctx: click.Context,
+    db: str | None,
+    neo4j: str | None,
+    queries_dirs: tuple[Path, ...],
+    debug: bool,
+) -> None:
     """Public reporting on a failing public service, as a graph investigators can question."""
     ctx.obj = Context(db, neo4j, debug)
+    ctx.obj.queries_dirs = queries_dirs
 
 
 @cli.command()
@@ -151,7 +167,7 @@ def cypher(
     parameters = dict(_parse_param(p) for p in params)
     with ctx.store(read_only=not write) as store:
         result = store.write(query, parameters) if write else store.read(query, parameters)
-    _emit(result, fmt, output, title="oversight cypher", subtitle=query)
+        _emit(result, fmt, output, title="oversight cypher", subtitle=query, store=store)
 
 
 def _parse_param(text: str) -> tuple[str, Any]:
@@ -164,27 +180,61 @@ def _parse_param(text: str) -> tuple[str, Any]:
         return name, value
 
 
-def _emit(result: Any, fmt: str, output: Path | None, *, title: str, subtitle: str) -> None:
+def _emit(
+    result: Any,
+    fmt: str,
+    output: Path | None,
+    *,
+    title: str,
+    subtitle: str,
+    store: Store | None = None,
+) -> None:
+    """Print or write a result as a table, CSV, JSON or (with a store, for its evidence) HTML."""
     from oversight import output as out
 
     if fmt == "html":
         if output is None:
             raise click.UsageError("--format html needs -o FILE.html")
-        from visualise.html import write_view
-
-        write_view(result, output, title=title, subtitle=subtitle)
-        click.echo(f"wrote {output} ({len(result.nodes)} nodes, {len(result.relationships)} edges)")
+        if store is None:
+            raise click.UsageError("--format html is not available here")
+        emit_view(store, result, output, title=title, query=subtitle)
         return
     if fmt == "table" and output is None:
         out.print_table(result)
         return
     text = out.as_json(result) if fmt == "json" else out.as_csv(result)
-    if fmt == "table":
-        text = out.as_csv(result)
     if output:
         _write_text(output, text)
     else:
         click.echo(text, nl=False)
+
+
+def emit_view(
+    store: Store,
+    result: Any,
+    output: Path,
+    *,
+    title: str,
+    query: str,
+    parameters: dict[str, Any] | None = None,
+    layout: str = "force",
+    limit: int = 1500,
+) -> None:
+    """Write the HTML view of a result, with the citations of everything it shows."""
+    from visualise.citations import citations
+    from visualise.html import ViewSpec, check_size, write_view
+
+    check_size(result, limit)
+    spec = ViewSpec(title, query, dict(parameters or {}), layout, limit)
+    write_view(result, output, spec, citations(store, result))
+    print_files([output], len(result.nodes), len(result.relationships))
+
+
+def print_files(files: list[Path], nodes: int, relationships: int) -> None:
+    names = ", ".join(str(f) for f in files)
+    if len(files) > 3:
+        names = f"{len(files)} files in {files[0].parent}"
+    click.echo(f"wrote {names} ({nodes} nodes, {relationships} relationships)")
 
 
 def _write_text(path: Path, text: str) -> None:
@@ -201,6 +251,18 @@ def _where(ctx: Context) -> str:
     return uri or str(ctx.db or os.environ.get("OVERSIGHT_DB") or "oversight.lbug")
 
 
+def _register() -> None:
+    """Commands that live in their own modules (imported here: they are small and click-only)."""
+    from oversight.query_commands import query
+    from oversight.view_commands import explore, export, render
+
+    for command in (query, render, explore, export):
+        cli.add_command(command)
+
+
+_register()
+
+
 def main() -> None:
     """Entry point: user mistakes and store failures are one line on stderr, exit 1."""
     debug = "--debug" in sys.argv
@@ -215,10 +277,9 @@ def main() -> None:
         error.show()
         sys.exit(error.exit_code)
     except Exception as error:
-        from graph.store import StoreError
-        from loaders.dataset import DatasetError
+        from graph.errors import OversightError
 
-        if debug or not isinstance(error, StoreError | DatasetError):
+        if debug or not isinstance(error, OversightError):
             raise
         click.echo(f"error: {error}", err=True)
         sys.exit(1)

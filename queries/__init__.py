@@ -1,0 +1,52 @@
+"""Saved, parameterised Cypher queries that answer investigators' questions on either store.
+
+    from graph.store import open_store
+    from queries import run_query, list_queries
+
+    with open_store("oversight.lbug", read_only=True) as store:
+        rows = run_query(store, "accountable-for-finding",
+                         finding="finding/2017-insufficient-scrutiny").records()
+
+The queries are the `.cypher` files of this folder (and of user folders: OVERSIGHT_QUERIES or
+`queries_dirs`); see queries/library.py for the header format.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
+
+from queries.library import HeaderError, Param, QueryError, SavedQuery, get_query, list_queries
+from queries.runner import ParameterError, run
+
+if TYPE_CHECKING:
+    from graph.result import Result
+    from graph.store import Store
+
+__all__ = [
+    "HeaderError",
+    "Param",
+    "ParameterError",
+    "QueryError",
+    "SavedQuery",
+    "get_query",
+    "list_queries",
+    "run_query",
+]
+
+
+def run_query(
+    store: Store,
+    query: str | SavedQuery,
+    /,
+    *,
+    queries_dirs: Iterable[str | os.PathLike[str]] = (),
+    **params: Any,
+) -> Result:
+    """Run a saved query (by name, or a SavedQuery) with keyword parameters, read-only.
+
+    Raises QueryError (ParameterError for missing, unknown or ill-typed parameters).
+    """
+    saved = query if isinstance(query, SavedQuery) else get_query(query, queries_dirs)
+    return run(store, saved, params)

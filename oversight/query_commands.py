@@ -1,0 +1,143 @@
+"""`oversight query`: list, show and run the saved queries of queries/ (and user folders).
+
+Registered on the main group in oversight/cli.py. The store comes from the root group's
+Context object (`ctx.store(read_only=True)`), as for every other command.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import click
+
+if TYPE_CHECKING:
+    from graph.result import Result
+    from oversight.cli import Context
+    from queries.library import SavedQuery
+
+FORMATS = ("table", "csv", "json", "html")
+
+
+@click.group("query")
+@click.option(
+    "--queries-dir",
+    "queries_dirs",
+    multiple=True,
+    type=click.Path(path_type=Path, file_okay=False),
+    metavar="DIR",
+    help="Also read saved queries from DIR (repeatable; after OVERSIGHT_QUERIES, which is "
+    "os.pathsep-separated); a query there overrides a bundled one of the same name.",
+)
+@click.pass_context
+def query(ctx: click.Context, queries_dirs: tuple[Path, ...]) -> None:
+    """Saved, parameterised queries that answer investigators' questions."""
+    ctx.meta["oversight.queries_dirs"] = queries_dirs
+
+
+def _dirs() -> tuple[Path, ...]:
+    return click.get_current_context().meta.get("oversight.queries_dirs", ())
+
+
+def _get(name: str) -> SavedQuery:
+    from queries.library import get_query
+
+    return get_query(name, _dirs())
+
+
+@query.command("list")
+def list_command() -> None:
+    """List the saved queries with their parameters."""
+    from rich.console import Console
+    from rich.table import Table
+
+    from queries.library import list_queries
+
+    saved_queries = list_queries(_dirs())
+    table = Table(title="saved queries")
+    table.add_column("name", no_wrap=True)
+    table.add_column("title")
+    table.add_column("parameters")
+    if not all(q.bundled for q in saved_queries):
+        table.add_column("from", overflow="fold")
+    for saved in saved_queries:
+        cells = [
+            saved.name,
+            _escape(saved.title),
+            _escape("\n".join(p.describe() for p in saved.params)),
+        ]
+        if len(table.columns) == 4:
+            cells.append("bundled" if saved.bundled else _escape(str(saved.path.parent)))
+        table.add_row(*cells)
+    Console().print(table)
+
+
+@query.command("show")
+@click.argument("name")
+def show_command(name: str) -> None:
+    """Print a saved query: its header and its Cypher, ready to paste into Neo4j Browser."""
+    saved = _get(name)
+    click.echo(saved.text, nl=not saved.text.endswith("\n"))
+
+
+@query.command("run")
+@click.argument("name")
+@click.option(
+    "--param",
+    "-p",
+    "params",
+    multiple=True,
+    metavar="NAME=VALUE",
+    help="A parameter, read by its declared type: text, number, true/false, YYYY-MM-DD, a "
+    "list as a JSON array or comma-separated; `null` for none.",
+)
+@click.option("--example", is_flag=True, help="Use the header's example values (--param wins).")
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="table")
+@click.option("-o", "--output", type=click.Path(path_type=Path), help="Write to a file.")
+@click.pass_obj
+def run_command(
+    obj: Context,
+    name: str,
+    params: tuple[str, ...],
+    example: bool,
+    fmt: str,
+    output: Path | None,
+) -> None:
+    """Run saved query NAME, read-only.
+
+    Table and CSV output leave out the columns the header's `view` names for the graph
+    view; JSON has every column; HTML draws the view columns.
+    """
+    from oversight.cli import _emit
+    from queries.runner import example_values, parse_text_values, run, view_result
+
+    saved = _get(name)
+    values = example_values(saved) if example else {}
+    values.update(parse_text_values(saved, params))
+    with obj.store(read_only=True) as store:
+        result = run(store, saved, values)
+        if fmt == "html":
+            result = view_result(saved, result)
+        elif fmt in ("table", "csv") and saved.view:
+            result = _without(result, saved.view)
+        # The HTML view looks up the citations of what it shows: the store is still open.
+        _emit(result, fmt, output, title=saved.title, subtitle=saved.text, store=store)
+
+
+def _without(result: Result, columns: tuple[str, ...]) -> Result:
+    """The result without the given columns (the graph view's), for tables and CSV."""
+    from graph.result import Result
+
+    keep = [i for i, c in enumerate(result.columns) if c not in columns]
+    return Result(
+        columns=[result.columns[i] for i in keep],
+        rows=[tuple(row[i] for i in keep) for row in result.rows],
+        nodes=result.nodes,
+        relationships=result.relationships,
+    )
+
+
+def _escape(text: str) -> str:
+    from rich.markup import escape
+
+    return escape(text)

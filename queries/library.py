@@ -1,0 +1,460 @@
+"""Saved queries: finding `.cypher` files and reading their headers.
+
+A saved query is one `.cypher` file whose first lines are a header of plain Cypher `//`
+comments, so the file pastes straight into Neo4j Browser:
+
+    // name: accountable-for-finding
+    // title: Who was accountable for a finding
+    // description: The bodies and services a finding concerns, the posts accountable for
+    //   them, and the people who held those posts on the inspection's dates.
+    // param finding: string, example "finding/2017-insufficient-scrutiny" -- the finding's id
+    // param on: date, default null, example "2017-02-16" -- a date to look at instead
+    // view: chain
+
+    MATCH ...
+
+The header is every line from the top of the file that starts with `//`; the first other line
+(a blank line or Cypher) ends it, and comments after that are free text. In the header:
+
+- `// KEY: VALUE` with KEY one of name, title, description, param NAME, view; each at most
+  once (`param` once per NAME). `name` and `title` are required; `name` is kebab-case and
+  equal to the file name without `.cypher`.
+- `//` then two or more spaces continues the description or the doc of the last param.
+- `// param NAME: TYPE[, default VALUE][, example VALUE][ -- doc]`. TYPE is string, int,
+  float, bool, date, list of string, list of int or list of float. VALUEs are JSON (`"text"`,
+  `3`, `2.5`, `true`, `["a", "b"]`, `null`); a date is a JSON string `"YYYY-MM-DD"`. Only a
+  default may be null. A parameter without a default is required and needs an example.
+  Every parameter must be used as `$NAME` in the query, and every `$NAME` declared.
+- `// view: COLUMN[, COLUMN...]`: the returned columns a graph view draws.
+
+Folders are searched in order: the bundled folder (this package), the folders in the
+OVERSIGHT_QUERIES environment variable (os.pathsep-separated), then folders given by the
+caller (`--queries-dir`); a query in a later folder overrides one of the same name.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from graph.errors import OversightError
+
+BUNDLED_DIR = Path(__file__).resolve().parent
+ENV_VAR = "OVERSIGHT_QUERIES"
+SUFFIX = ".cypher"
+
+SCALAR_TYPES = ("string", "int", "float", "bool", "date")
+LIST_TYPES = ("list of string", "list of int", "list of float")
+TYPES = SCALAR_TYPES + LIST_TYPES
+
+_NAME = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*\Z")
+_IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
+_KEY_LINE = re.compile(r"// (name|title|description|view|param ([^:\s]*)):(?: (.*))?\Z")
+_CONTINUATION = re.compile(r"//\s{2,}(\S.*)\Z")
+_ANY_KEY = re.compile(r"// ?([A-Za-z_][\w -]*?):")
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}\Z")
+_WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
+# Clauses that change the graph (or read outside it). Saved queries only read; the store's
+# read transaction refuses writes anyway, this says so before anything reaches the store.
+_WRITE_CLAUSES = ("CREATE", "MERGE", "SET", "DELETE", "DETACH", "REMOVE", "DROP", "ALTER", "COPY")
+_WRITE_CLAUSES += ("LOAD", "FOREACH", "INSTALL", "ATTACH", "IMPORT", "EXPORT")
+# Parameter names LadybugDB 0.14 parses as keywords (`$on` is a syntax error there).
+_RESERVED = frozenset(
+    {
+        *("all", "and", "any", "asc", "case", "create", "desc", "distinct", "else", "end"),
+        *("ends", "exists", "false", "group", "in", "none", "not", "null", "on", "optional"),
+        *("or", "order", "primary", "profile", "shortest", "single", "starts", "table"),
+        *("then", "true", "union", "unwind", "when", "where", "with", "xor"),
+    }
+)
+
+
+class QueryError(OversightError):
+    """A saved query that cannot be found, read, bound or run: one line for the user."""
+
+
+class HeaderError(QueryError):
+    """A malformed header; the message starts with `file:line:`."""
+
+
+class _Missing:
+    """No default or no example was given (None is a real default: null)."""
+
+    def __repr__(self) -> str:
+        return "MISSING"
+
+
+MISSING: Any = _Missing()
+
+
+@dataclass(frozen=True)
+class Param:
+    name: str
+    type: str
+    default: Any = MISSING
+    example: Any = MISSING
+    doc: str = ""
+    line: int = 0
+
+    @property
+    def required(self) -> bool:
+        return self.default is MISSING
+
+    def describe(self) -> str:
+        """`name: type (required), e.g. "x"` -- how error messages and `query list` show it."""
+        text = f"{self.name}: {self.type}"
+        text += " (required)" if self.required else f" = {_show(self.default)}"
+        if self.example is not MISSING:
+            text += f", e.g. {_show(self.example)}"
+        return text
+
+
+@dataclass(frozen=True)
+class SavedQuery:
+    name: str
+    title: str
+    description: str
+    params: tuple[Param, ...]
+    view: tuple[str, ...]
+    text: str  # the whole file, header included: what runs and what `show` prints
+    path: Path
+    bundled: bool = field(default=False, compare=False)
+
+    def param(self, name: str) -> Param | None:
+        return next((p for p in self.params if p.name == name), None)
+
+    def signature(self) -> str:
+        return "; ".join(p.describe() for p in self.params)
+
+
+# --- discovery -----------------------------------------------------------------------------
+
+
+def query_dirs(extra: Iterable[str | os.PathLike[str]] = ()) -> list[Path]:
+    """The folders searched, lowest precedence first: bundled, OVERSIGHT_QUERIES, `extra`."""
+    env = [p for p in os.environ.get(ENV_VAR, "").split(os.pathsep) if p.strip()]
+    dirs = [BUNDLED_DIR]
+    for raw in [*env, *extra]:
+        path = Path(raw).expanduser()
+        if not path.is_dir():
+            raise QueryError(f"{path}: no such queries folder")
+        dirs.append(path)
+    return dirs
+
+
+def load_library(extra: Iterable[str | os.PathLike[str]] = ()) -> dict[str, SavedQuery]:
+    """Every saved query by name; a later folder's query overrides an earlier one's."""
+    library: dict[str, SavedQuery] = {}
+    for folder in query_dirs(extra):
+        for path in sorted(folder.glob(f"*{SUFFIX}")):
+            query = read_query(path, bundled=folder == BUNDLED_DIR)
+            library[query.name] = query
+    return library
+
+
+def list_queries(extra: Iterable[str | os.PathLike[str]] = ()) -> list[SavedQuery]:
+    """The saved queries, by name."""
+    return sorted(load_library(extra).values(), key=lambda q: q.name)
+
+
+def get_query(name: str, extra: Iterable[str | os.PathLike[str]] = ()) -> SavedQuery:
+    library = load_library(extra)
+    if name not in library:
+        known = ", ".join(sorted(library)) or "none"
+        raise QueryError(f"no saved query named '{name}'; known: {known}")
+    return library[name]
+
+
+# --- parsing -------------------------------------------------------------------------------
+
+
+def read_query(path: Path, *, bundled: bool = False) -> SavedQuery:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        raise QueryError(f"{path}: cannot read: {error}") from error
+    return parse_query(text, path, bundled=bundled)
+
+
+def parse_query(text: str, path: Path, *, bundled: bool = False) -> SavedQuery:
+    """Parse a saved query's header and check it against its Cypher; HeaderError if malformed."""
+    lines = text.splitlines()
+    fields: dict[str, tuple[str, int]] = {}
+    params: dict[str, dict[str, Any]] = {}
+    last: str | None = None  # what a continuation line continues: "description" or a param
+    end = 0
+    for number, line in enumerate(lines, start=1):
+        if not line.startswith("//"):
+            break
+        end = number
+        line = line.rstrip()
+        if line == "//":
+            last = None
+            continue
+        key = _KEY_LINE.match(line)
+        if key is None:
+            more = _CONTINUATION.match(line)
+            if more is None:
+                unknown = _ANY_KEY.match(line)
+                if unknown:
+                    raise _error(path, number, f"unknown key {unknown.group(1)!r}")
+                raise _error(
+                    path, number, f"not a header line: {line!r} (expected `// key: value`)"
+                )
+            if last is None:
+                raise _error(path, number, "continuation line without a description or param")
+            _continue(fields, params, last, more.group(1))
+            continue
+        what, param_name, value = key.group(1), key.group(2), (key.group(3) or "").strip()
+        if param_name is not None:
+            if not _IDENT.match(param_name):
+                raise _error(path, number, f"bad parameter name {param_name!r}")
+            if param_name.lower() in _RESERVED:
+                raise _error(
+                    path, number, f"param {param_name}: a Cypher keyword; choose another name"
+                )
+            if param_name in params:
+                raise _error(path, number, f"duplicate param {param_name!r}")
+            params[param_name] = _parse_param(path, number, param_name, value)
+            last = param_name
+            continue
+        if what in fields:
+            raise _error(path, number, f"duplicate key {what!r}")
+        if not value:
+            raise _error(path, number, f"empty {what!r}")
+        fields[what] = (value, number)
+        last = "description" if what == "description" else None
+    if end == 0:
+        raise _error(path, 1, "no header: a saved query starts with `// name: ...`")
+    for required in ("name", "title"):
+        if required not in fields:
+            raise _error(path, max(end, 1), f"missing `// {required}: ...` in the header")
+    name, name_line = fields["name"]
+    if not _NAME.match(name):
+        raise _error(path, name_line, f"name {name!r} is not kebab-case (a-z, 0-9, -)")
+    if path.suffix == SUFFIX and name != path.stem:
+        raise _error(path, name_line, f"name {name!r} differs from the file name {path.name!r}")
+    view: tuple[str, ...] = ()
+    if "view" in fields:
+        value, number = fields["view"]
+        view = tuple(c.strip() for c in value.split(","))
+        for column in view:
+            if not _IDENT.match(column):
+                raise _error(path, number, f"view column {column!r} is not a column name")
+    body = "\n".join(lines[end:])
+    if not body.strip():
+        raise _error(path, max(end, 1), "the header is not followed by a query")
+    _check_body(path, body, end, params)
+    return SavedQuery(
+        name=name,
+        title=fields["title"][0],
+        description=fields.get("description", ("", 0))[0],
+        params=tuple(Param(**spec) for spec in params.values()),
+        view=view,
+        text=text,
+        path=path,
+        bundled=bundled,
+    )
+
+
+def _continue(
+    fields: dict[str, tuple[str, int]], params: dict[str, dict[str, Any]], last: str, more: str
+) -> None:
+    if last == "description":
+        value, number = fields["description"]
+        fields["description"] = (f"{value} {more}", number)
+    else:
+        spec = params[last]
+        spec["doc"] = f"{spec['doc']} {more}".strip()
+
+
+def _parse_param(path: Path, number: int, name: str, spec: str) -> dict[str, Any]:
+    """`TYPE[, default V][, example V][ -- doc]` into Param fields."""
+    decoder = json.JSONDecoder()
+    type_match = re.match(r"(list of \w+|\w+)\s*", spec)
+    type_ = type_match.group(1) if type_match else spec.split(",")[0].strip()
+    if type_ not in TYPES:
+        raise _error(
+            path, number, f"param {name}: unknown type {type_!r} (one of {', '.join(TYPES)})"
+        )
+    result: dict[str, Any] = {"name": name, "type": type_, "doc": "", "line": number}
+    pos = type_match.end() if type_match else len(spec)
+    while pos < len(spec):
+        rest = spec[pos:]
+        if rest.startswith("--"):
+            result["doc"] = rest[2:].strip()
+            break
+        option = re.match(r",\s*(default|example)\s+", rest)
+        if option is None:
+            raise _error(
+                path,
+                number,
+                f"param {name}: expected `, default V`, `, example V` or "
+                f"`-- doc`, found {rest.strip()!r}",
+            )
+        key = option.group(1)
+        if key in result:
+            raise _error(path, number, f"param {name}: {key} given twice")
+        start = pos + option.end()
+        try:
+            value, stop = decoder.raw_decode(spec, start)
+        except json.JSONDecodeError:
+            raise _error(
+                path,
+                number,
+                f"param {name}: {key} is not a JSON value: {spec[start:].split(' --')[0]!r}",
+            ) from None
+        if value is None and key == "example":
+            raise _error(path, number, f"param {name}: an example cannot be null")
+        if value is not None:
+            try:
+                value = coerce(type_, value)
+            except ValueError as error:
+                raise _error(path, number, f"param {name}: {key} {error}") from None
+        result[key] = value
+        pos = stop
+        while pos < len(spec) and spec[pos] == " ":
+            pos += 1
+    if "default" not in result and "example" not in result:
+        raise _error(path, number, f"param {name}: a required parameter needs an example")
+    return result
+
+
+def _check_body(path: Path, body: str, offset: int, params: Mapping[str, Any]) -> None:
+    """Every `$name` declared, every declared param used, and no clause that writes."""
+    used: dict[str, int] = {}
+    for kind, token, line in _tokens(body):
+        if kind == "param":
+            used.setdefault(token, offset + line)
+            if token not in params:
+                raise _error(path, offset + line, f"${token} is used but not declared as a param")
+        elif kind == "word" and token.upper() in _WRITE_CLAUSES:
+            raise _error(
+                path, offset + line, f"{token.upper()} changes the graph; saved queries only read"
+            )
+    for name, spec in params.items():
+        if name not in used:
+            raise _error(path, spec["line"], f"param {name} is declared but ${name} is not used")
+
+
+def _tokens(body: str) -> Iterable[tuple[str, str, int]]:
+    """Words and `$params` of Cypher outside comments, strings and backquoted names.
+
+    A word right after `.` (a property) or before `:` (a map key) is not reported as a word.
+    """
+    i, line, n = 0, 1, len(body)
+    previous = ""  # the last character that was not white space, for `.word` and `:word`
+    while i < n:
+        ch = body[i]
+        if ch == "\n":
+            line += 1
+            i += 1
+        elif body.startswith("//", i):
+            i = body.find("\n", i) if "\n" in body[i:] else n
+        elif body.startswith("/*", i):
+            stop = body.find("*/", i + 2)
+            stop = n if stop < 0 else stop + 2
+            line += body.count("\n", i, stop)
+            i = stop
+        elif ch in "'\"`":
+            j = i + 1
+            while j < n and body[j] != ch:
+                j += 2 if body[j] == "\\" else 1
+            line += body.count("\n", i, j)
+            i = j + 1
+        elif ch == "$":
+            match = _WORD.match(body, i + 1)
+            if match:
+                yield "param", match.group(0), line
+                i = match.end()
+            else:
+                i += 1
+        elif ch.isalpha() or ch == "_":
+            match = _WORD.match(body, i)
+            assert match is not None
+            before = previous
+            after = body[match.end() : match.end() + 40].lstrip()[:1]
+            if before not in (".", ":") and after != ":":
+                yield "word", match.group(0), line
+            previous = "w"
+            i = match.end()
+            continue
+        else:
+            i += 1
+        if not ch.isspace():
+            previous = ch
+
+
+# --- values --------------------------------------------------------------------------------
+
+
+def coerce(type_: str, value: Any) -> Any:
+    """A value checked against a parameter type; ValueError says what was wrong.
+
+    Dates become `datetime.date` (from a date or `"YYYY-MM-DD"`); ints are accepted for float.
+    Lists must not be empty: LadybugDB cannot type an empty list parameter.
+    """
+    if type_.startswith("list of "):
+        if not isinstance(value, list | tuple):
+            raise ValueError(f"must be {a(type_)}, not {_kind(value)}")
+        if not value:
+            raise ValueError(f"must be a non-empty {type_}")
+        item_type = type_.removeprefix("list of ")
+        items = []
+        for item in value:
+            try:
+                items.append(coerce(item_type, item))
+            except ValueError:
+                raise ValueError(
+                    f"must be {a(type_)}; {_show(item)} is not {a(item_type)}"
+                ) from None
+        return items
+    if type_ == "string" and isinstance(value, str):
+        return value
+    if type_ == "int" and isinstance(value, int) and not isinstance(value, bool):
+        return value
+    if type_ == "float" and isinstance(value, int | float) and not isinstance(value, bool):
+        return float(value)
+    if type_ == "bool" and isinstance(value, bool):
+        return value
+    if type_ == "date":
+        if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+            return value
+        if isinstance(value, str) and _DATE.match(value):
+            try:
+                return dt.date.fromisoformat(value)
+            except ValueError:
+                raise ValueError(f"must be a date, {value!r} is not a valid day") from None
+        raise ValueError(f'must be a date ("YYYY-MM-DD"), not {_show(value)}')
+    raise ValueError(f"must be {a(type_)}, not {_kind(value)} {_show(value)}")
+
+
+def a(type_: str) -> str:
+    """The type with its article: `a string`, `an int`."""
+    return f"an {type_}" if type_[0] in "aeiou" else f"a {type_}"
+
+
+def _kind(value: Any) -> str:
+    return {bool: "bool", int: "int", float: "float", str: "string"}.get(
+        type(value), type(value).__name__
+    )
+
+
+def _show(value: Any) -> str:
+    """A value as the header writes it (JSON; dates as ISO strings)."""
+    if isinstance(value, dt.date):
+        return json.dumps(value.isoformat())
+    if isinstance(value, list | tuple):
+        return "[" + ", ".join(_show(v) for v in value) + "]"
+    return json.dumps(value, ensure_ascii=False)
+
+
+def _error(path: Path, line: int, message: str) -> HeaderError:
+    return HeaderError(f"{path}:{line}: {message}")

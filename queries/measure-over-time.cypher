@@ -1,0 +1,36 @@
+// name: measure-over-time
+// title: A measure over time
+// description: The figures whose indicator contains the given wording (any case), in date
+//   order: the figure's own date where the text gives one, else the date of the inspection
+//   that reported it. With what it measures and where it was reported.
+// param indicator: string, example "initial health assessments" -- part of the indicator's wording
+// param entity: string, default null -- only figures measuring this service or body (its id; null: any)
+
+MATCH (m:Measure)
+  WHERE toLower(m.indicator) CONTAINS toLower($indicator)
+    AND ($entity IS NULL OR EXISTS { MATCH (m)-[:MEASURE_OF]->({id: $entity}) })
+// Where it was reported: findings of inspections, or statements.
+OPTIONAL MATCH (i:Inspection)-[:FOUND]->(:Finding)-[:REPORTS]->(m)
+OPTIONAL MATCH (s:Statement)-[:REPORTS]->(m)
+WITH m,
+     min(coalesce(i.start_date, i.published_date)) AS inspection_date,
+     coalesce(collect(DISTINCT i.name), []) AS inspections,
+     coalesce(collect(DISTINCT s.name), []) AS statements
+OPTIONAL MATCH (m)-[:MEASURE_OF]->(x)
+WITH m, inspection_date, inspections, statements, x
+  ORDER BY x.name
+  SKIP 0
+WITH m, inspection_date, inspections, statements, coalesce(collect(x.name), []) AS measured
+RETURN coalesce(m.as_of_date, inspection_date) AS date,
+       m.as_of_date AS as_of,
+       m.as_of_precision AS as_of_precision,
+       m.indicator AS indicator,
+       m.value AS value,
+       m.unit AS unit,
+       m.qualifier AS qualifier,
+       m.period AS period,
+       measured AS measures,
+       inspections AS reported_in,
+       statements AS stated_in,
+       m.id AS measure_id
+ORDER BY date, indicator, measure_id

@@ -1,0 +1,51 @@
+// name: oversight-chain
+// title: The oversight chain above a service or body
+// description: Everything above an entity, level by level: what it is part of, the bodies
+//   and posts that oversee it, answer for it or chair it (or anything it is part of), the
+//   posts those report to, and the people in each: post holders, chairs and members, up to
+//   the elected members. Level 1 is directly above the entity.
+// param entity: string, example "service/mash" -- the id of a service, body or post
+// view: link
+
+MATCH (x {id: $entity})
+// 1. What the entity is part of, up to three levels.
+OPTIONAL MATCH up = (x)-[:PART_OF*0..2]->(b)-[r:PART_OF]->(a)
+WITH x, collect({level: length(up), relation: 'is part of', rel_id: r.id, above_id: a.id})
+       AS parts
+// 2. Who oversees, answers for or chairs the entity or anything it is part of.
+OPTIONAL MATCH up = (x)-[:PART_OF*0..3]->(b)<-[r:OVERSEES|ACCOUNTABLE_FOR|CHAIRS]-(a)
+WITH x, parts,
+     collect({level: length(up),
+              relation: CASE WHEN r.id CONTAINS '|OVERSEES|' THEN 'is overseen by'
+                             WHEN r.id CONTAINS '|ACCOUNTABLE_FOR|' THEN 'is answered for by'
+                             ELSE 'is chaired by' END,
+              rel_id: r.id, above_id: a.id}) AS overseers
+// 3. The posts those posts report to, up to three levels.
+OPTIONAL MATCH up = (x)-[:PART_OF*0..3]->()<-[:OVERSEES|ACCOUNTABLE_FOR|CHAIRS]-(:Post)
+                    -[:REPORTS_TO*0..2]->(b:Post)-[r:REPORTS_TO]->(a:Post)
+WITH parts, overseers,
+     collect({level: length(up), relation: 'reports to', rel_id: r.id, above_id: a.id}) AS lines
+// One row per step (relationship) and level; an OPTIONAL MATCH that found nothing left a
+// step with no `rel_id`.
+UNWIND parts + overseers + lines AS step
+WITH DISTINCT step
+  WHERE step.rel_id IS NOT NULL
+// The step itself, as a one-hop path for the graph view.
+MATCH step_path = (b)-[s:PART_OF|OVERSEES|ACCOUNTABLE_FOR|CHAIRS|REPORTS_TO]-(a {id: step.above_id})
+  WHERE s.id = step.rel_id
+// The people in each post or body above: holders, chairs and members, by name.
+OPTIONAL MATCH (who:Person)-[:HOLDS|CHAIRS|MEMBER_OF]->(a)
+// (LadybugDB wants a path variable renamed when a WITH passes it on, and the sort before
+// a collect needs SKIP there.)
+WITH step, step_path AS hop, b, a, who
+  ORDER BY who.name
+  SKIP 0
+WITH step, hop AS hop, b, a, coalesce(collect(DISTINCT who.name), []) AS people
+RETURN step.level AS level,
+       b.name AS below,
+       step.relation AS relation,
+       a.name AS above,
+       a.id AS above_id,
+       people,
+       hop AS link
+ORDER BY level, below, relation, above

@@ -1,0 +1,142 @@
+"""Binding a saved query's parameters and running it, read-only, on either store.
+
+Values always travel as Cypher parameters, never inside the query text. Dates are passed as
+`datetime.date` (both drivers send them as Cypher DATE values), so a query compares
+`h.start_date <= $on` directly; in Neo4j Browser set one with `:param on => date('2017-02-16')`.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING, Any
+
+from graph.result import Result
+from queries.library import MISSING, QueryError, SavedQuery, a, coerce
+
+if TYPE_CHECKING:
+    from graph.store import Store
+
+
+class ParameterError(QueryError):
+    """Missing, unknown or ill-typed parameters; the message lists the expected ones."""
+
+
+def bind(query: SavedQuery, values: Mapping[str, Any]) -> dict[str, Any]:
+    """Check values against the header: every parameter gets a value of its type.
+
+    Omitted parameters take their default; None is accepted only where the default is null.
+    """
+    unknown = sorted(set(values) - {p.name for p in query.params})
+    if unknown:
+        raise _parameter_error(query, f"unknown parameter{_s(unknown)} {_names(unknown)}")
+    missing = [p.name for p in query.params if p.required and p.name not in values]
+    if missing:
+        raise _parameter_error(query, f"missing parameter{_s(missing)} {_names(missing)}")
+    bound: dict[str, Any] = {}
+    for param in query.params:
+        value = values.get(param.name, param.default)
+        if value is None:
+            if param.default is not None:
+                raise _parameter_error(query, f"parameter '{param.name}' may not be null")
+            bound[param.name] = None
+            continue
+        try:
+            bound[param.name] = coerce(param.type, value)
+        except ValueError as error:
+            raise _parameter_error(query, f"parameter '{param.name}' {error}") from None
+    return bound
+
+
+def example_values(query: SavedQuery) -> dict[str, Any]:
+    """The header's example values (the default where a parameter has no example)."""
+    return {
+        p.name: p.example if p.example is not MISSING else p.default
+        for p in query.params
+        if p.example is not MISSING or not p.required
+    }
+
+
+def parse_text_values(query: SavedQuery, pairs: Iterable[str]) -> dict[str, Any]:
+    """`NAME=VALUE` texts from the command line, read according to each parameter's type.
+
+    string: the text as is; int, float: a number; bool: true or false; date: YYYY-MM-DD;
+    list of ...: a JSON array, or items separated by commas. `null` (any type) is null.
+    """
+    values: dict[str, Any] = {}
+    for pair in pairs:
+        name, sep, text = pair.partition("=")
+        name = name.strip()
+        if not sep or not name:
+            raise _parameter_error(query, f"'{pair}' is not NAME=VALUE")
+        if name in values:
+            raise _parameter_error(query, f"parameter '{name}' given twice")
+        param = query.param(name)
+        if param is None:
+            raise _parameter_error(query, f"unknown parameter '{name}'")
+        values[name] = _from_text(query, param.name, param.type, text)
+    return values
+
+
+def _from_text(query: SavedQuery, name: str, type_: str, text: str) -> Any:
+    if text == "null":
+        return None
+    try:
+        if type_ in ("string", "date"):
+            return text
+        if type_ == "int":
+            return int(text)
+        if type_ == "float":
+            return float(text)
+        if type_ == "bool":
+            lowered = text.strip().lower()
+            if lowered not in ("true", "false"):
+                raise ValueError(text)
+            return lowered == "true"
+        if text.lstrip().startswith("["):
+            return json.loads(text)
+        item = type_.removeprefix("list of ")
+        return [_from_text(query, name, item, part.strip()) for part in text.split(",")]
+    except ValueError:  # json.JSONDecodeError is a ValueError too
+        raise _parameter_error(query, f"parameter '{name}': {text!r} is not {a(type_)}") from None
+
+
+def run(store: Store, query: SavedQuery, values: Mapping[str, Any] | None = None) -> Result:
+    """Bind the values and run the query in the store's read-only transaction."""
+    return store.read(query.text, bind(query, values or {}))
+
+
+def view_result(query: SavedQuery, result: Result) -> Result:
+    """The result with only the graph elements of the header's `view` columns (all if none)."""
+    if not query.view:
+        return result
+    missing = [c for c in query.view if c not in result.columns]
+    if missing:
+        raise QueryError(
+            f"{query.path}: view column{_s(missing)} {_names(missing)} not among the "
+            f"returned columns ({', '.join(result.columns)})"
+        )
+    view = Result(columns=result.columns, rows=result.rows)
+    positions = [result.columns.index(c) for c in query.view]
+    for row in result.rows:
+        for position in positions:
+            view.collect(row[position])
+    # An edge is drawn only between nodes the view has; bring in the ends the columns named.
+    for rel in list(view.relationships.values()):
+        for end in (rel.start, rel.end):
+            if end in result.nodes:
+                view.nodes.setdefault(end, result.nodes[end])
+    return view
+
+
+def _parameter_error(query: SavedQuery, problem: str) -> ParameterError:
+    expected = query.signature() or "none"
+    return ParameterError(f"query '{query.name}': {problem}; expected parameters: {expected}")
+
+
+def _names(names: list[str]) -> str:
+    return ", ".join(f"'{n}'" for n in names)
+
+
+def _s(items: list[str]) -> str:
+    return "s" if len(items) != 1 else ""
