@@ -1,0 +1,65 @@
+"""The evidence behind what a view shows: each element's citations, with source titles."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from graph.result import Result
+from graph.store import Store
+
+NODE_CITATIONS = (
+    "MATCH (n)-[c:CITED_IN]->(s:Source) WHERE n.id IN $ids "
+    "RETURN n.id AS element, s.id AS source, s.title AS title, s.url AS url, "
+    "c.quote AS quote, c.ref AS ref ORDER BY element, source"
+)
+SOURCES = (
+    "MATCH (s:Source) WHERE s.id IN $ids RETURN s.id AS source, s.title AS title, s.url AS url"
+)
+
+Citation = dict[str, Any]
+
+
+def citations(store: Store, result: Result) -> dict[str, list[Citation]]:
+    """Citations per element id: nodes through CITED_IN, relationships from their own lists."""
+    found: dict[str, list[Citation]] = {}
+    node_ids = sorted(n.id for n in result.nodes.values() if n.label != "Source")
+    if node_ids:
+        for element, source, title, url, quote, ref in store.read(
+            NODE_CITATIONS, {"ids": node_ids}
+        ).rows:
+            found.setdefault(element, []).append(
+                {"source": source, "title": title, "url": url, "quote": quote, "ref": ref}
+            )
+    source_ids = sorted(
+        {
+            s
+            for rel in result.relationships.values()
+            for s in rel.properties.get("cite_sources") or []
+        }
+    )
+    titles = {}
+    if source_ids:
+        titles = {
+            source: (title, url)
+            for source, title, url in store.read(SOURCES, {"ids": source_ids}).rows
+        }
+    for rel in result.relationships.values():
+        props = rel.properties
+        sources = props.get("cite_sources") or []
+        quotes = props.get("cite_quotes") or [""] * len(sources)
+        refs = props.get("cite_refs") or [""] * len(sources)
+        for source, quote, ref in zip(sources, quotes, refs, strict=False):
+            title, url = titles.get(source, (source, None))
+            found.setdefault(rel.id, []).append(
+                {
+                    "source": source,
+                    "title": title,
+                    "url": url,
+                    "quote": quote or None,
+                    "ref": ref or None,
+                }
+            )
+    return found
+
+
+STATEMENTS = [(NODE_CITATIONS, ["ids"]), (SOURCES, ["ids"])]
