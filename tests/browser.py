@@ -12,6 +12,7 @@ import pytest
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+READY = "window.network && network.body.data.nodes.length >= 0"
 
 
 def need_chromium() -> None:
@@ -28,7 +29,7 @@ class Visit:
 
 
 @contextmanager
-def open_page(path: Path) -> Iterator[Visit]:
+def open_page(path: Path, ready: str | None = READY) -> Iterator[Visit]:
     """The page at `path`, loaded from file:// with every other request aborted and recorded."""
     need_chromium()
     from playwright.sync_api import sync_playwright
@@ -52,7 +53,8 @@ def open_page(path: Path) -> Iterator[Visit]:
         page.on("console", lambda m: visit.errors.append(m.text) if m.type == "error" else None)
         page.on("pageerror", lambda e: visit.errors.append(str(e)))
         page.goto(own)
-        page.wait_for_function("window.network && network.body.data.nodes.length >= 0")
+        if ready:
+            page.wait_for_function(ready)
         page.wait_for_timeout(500)
         try:
             yield visit

@@ -178,3 +178,17 @@ def test_explore_ambiguous_and_unknown_names(loaded_db: Path, tmp_path: Path) ->
     )
     assert proc.returncode == 1
     assert "unknown relationship type HACKS" in proc.stderr
+
+
+def test_notebook_view_renders_inside_its_iframe(loaded: EmbeddedStore, tmp_path: Path) -> None:
+    from queries import run_query
+    from visualise.notebook import show
+
+    result = run_query(loaded, "oversight-chain", entity="service/mash")
+    cell = tmp_path / "cell.html"
+    cell.write_text(f"<!doctype html><body>{show(loaded, result)._repr_html_()}</body>")
+    with open_page(cell, ready=None) as visit:
+        frame = visit.page.frames[1]
+        frame.wait_for_function("window.network && network.body.data.nodes.length > 0")
+        assert frame.evaluate("network.body.data.nodes.length") == len(result.nodes) > 0
+        assert visit.errors == [] and visit.blocked == []
