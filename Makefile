@@ -41,5 +41,8 @@ format: $(STAMP)
 test: $(STAMP) $(LINT_MODULES) lint
 	$(BIN)/python -m pytest
 
+bench: $(STAMP)
+	$(BIN)/python benchmarks/run.py
+
 clean:
 	rm -rf $(VENV) tests/cypher_lint/node_modules out $(DEMO_DB) $(DEMO_DB).wal

@@ -39,11 +39,17 @@ def schema_markdown(model: Schema | None = None) -> str:
         "|---|---|---|---|---|---|",
     ]
     for rel in model.reltypes:
-        key = f"`{rel.key}`" if rel.key else f"`{rel.reverse_key}` (on the end node)"
-        if not rel.key and not rel.reverse_key:
+        if rel.key:
+            key = f"`{rel.key}`"
+        elif rel.reverse_key:
+            key = f"`{rel.reverse_key}` (on the end node)"
+        elif rel.name == "CITED_IN":
             key = "`cite`"
+        else:
+            key = "— (written by `load-documents`)"
         props = ", ".join(_property(p) for p in rel.properties if p.name != "id") or "—"
-        sources = ", ".join(rel.sources) if rel.cited else "any label"
+        everything = set(rel.sources) == set(model.label_names)
+        sources = "any label" if everything else ", ".join(rel.sources)
         lines.append(
             f"| {rel.name} | {sources} | {', '.join(rel.targets)} | {key} | {rel.doc} | {props} |"
         )

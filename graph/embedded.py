@@ -8,10 +8,10 @@ from typing import Any
 
 import real_ladybug as lb
 
-from graph import statements
+from graph import bulk, statements
 from graph.result import Node, Path, Relationship, Result, clean_properties
 from graph.schema import Schema
-from graph.store import Store, StoreError
+from graph.store import BATCH_SIZE, NodeRows, Progress, RelRows, Store, StoreError
 
 InternalId = tuple[int, int]  # (table, offset)
 
@@ -27,10 +27,11 @@ class EmbeddedStore(Store):
         self.read_only = read_only
         if read_only and not path.exists():
             raise StoreError(f"{path}: no database here yet; run `oversight load` first")
-        if not read_only and not path.parent.exists():
-            raise StoreError(f"{path}: folder {path.parent} does not exist")
+        if not read_only and not path.parent.is_dir():
+            problem = "is not a folder" if path.parent.exists() else "does not exist"
+            raise StoreError(f"{path}: {path.parent} {problem}")
         try:
-            self._db = lb.Database(str(path), read_only=read_only)
+            self._db = _open(path, read_only)
         except RuntimeError as error:
             raise StoreError(_open_error(path, error)) from error
         self._conn = lb.Connection(self._db)
@@ -45,8 +46,63 @@ class EmbeddedStore(Store):
         if self._schema_applied or self.read_only:
             return
         self._run_in_write_transaction((text, {}) for text in statements.ladybug_ddl(self.schema))
-        self._schema_applied = True
         self._tables = None
+        self._add_missing_columns()
+        self._schema_applied = True
+
+    def _add_missing_columns(self) -> None:
+        """A file made by an older version lacks the columns added since: add them, empty."""
+        missing = []
+        for table, columns in statements.ladybug_columns(self.schema).items():
+            rows = self._conn.execute(f"CALL table_info('{table}') RETURN name").get_all()
+            have = {name for (name,) in rows}
+            missing += [
+                f"ALTER TABLE {table} ADD {name} {type_}"
+                for name, type_ in columns
+                if name not in have
+            ]
+        if missing:
+            self._run_in_write_transaction((text, {}) for text in missing)
+
+    def load(
+        self,
+        nodes: NodeRows,
+        relationships: RelRows,
+        *,
+        replace: bool = False,
+        batch_size: int = BATCH_SIZE,
+        progress: Progress | None = None,
+        before: Iterable[tuple[str, dict[str, Any]]] = (),
+        bulk_copy: bool | None = None,
+    ) -> None:
+        """Upsert in one transaction; a big load (or bulk_copy=True) uses COPY FROM where
+        LadybugDB can undo it, and MERGE batches elsewhere (the rule is in graph/bulk.py)."""
+        if not (bulk.worthwhile(nodes, relationships) if bulk_copy is None else bulk_copy):
+            super().load(
+                nodes,
+                relationships,
+                replace=replace,
+                batch_size=batch_size,
+                progress=progress,
+                before=before,
+            )
+            return
+        bulk.require_pyarrow()
+        self.apply_schema()
+        work = bulk.bulk_statements(
+            self.schema,
+            nodes,
+            relationships,
+            query=lambda text, params: self._execute(text, params).get_all(),
+            replace=replace,
+            batch_size=batch_size,
+            progress=progress,
+            before=before,
+        )
+        try:
+            self._run_in_write_transaction(work)
+        finally:
+            self._tables = None  # `replace` creates the tables again, with new internal ids
 
     def _run_in_write_transaction(self, work: Iterable[tuple[str, dict[str, Any]]]) -> None:
         if self.read_only:
@@ -179,6 +235,21 @@ class _Normaliser:
         if isinstance(value, list):
             return [self._convert(v) for v in value]
         return value
+
+
+def _open(path: FilePath, read_only: bool) -> lb.Database:
+    """Open the file; after a crash, let LadybugDB recover it once before opening read-only.
+
+    A process killed while committing leaves pages for LadybugDB to replay on the next
+    read-write open, and a read-only open refuses to do that.
+    """
+    try:
+        return lb.Database(str(path), read_only=read_only)
+    except RuntimeError as error:
+        if not (read_only and "replay" in str(error)):
+            raise
+    lb.Database(str(path)).close()  # recovery: replays, then checkpoints on close
+    return lb.Database(str(path), read_only=True)
 
 
 def _internal(raw_id: Mapping[str, int]) -> InternalId:

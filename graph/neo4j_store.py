@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -13,6 +15,19 @@ from graph import statements
 from graph.result import Node, Path, Relationship, Result, clean_properties
 from graph.schema import Schema
 from graph.store import Store, StoreError
+
+CONNECTION_TIMEOUT = 5.0  # seconds to connect; twice that to connect, handshake and log in
+# How long the driver goes on retrying a transaction that failed transiently (a dropped
+# connection, a deadlock): its default is 30 s. It waits about 1, 2, 4 ... s between attempts
+# and checks the time only between them, so 2 s means three attempts over about 3 s (5 s
+# would mean four over about 7 s). Enough for a dropped idle connection; a CLI should not
+# sit for longer, and a load is one transaction the user can simply run again.
+MAX_RETRY_TIME = 2.0
+_REFUSED = "Neo4j refused the user name or password (NEO4J_USERNAME, NEO4J_PASSWORD)"
+
+# The driver logs a dropped connection and each retry at WARNING/ERROR; with no handler
+# configured, Python would print those to stderr next to our one-line error.
+logging.getLogger("neo4j").addHandler(logging.NullHandler())
 
 
 class Neo4jStore(Store):
@@ -26,19 +41,38 @@ class Neo4jStore(Store):
         password: str,
         database: str | None = None,
         model: Schema | None = None,
+        connection_timeout: float = CONNECTION_TIMEOUT,
+        max_transaction_retry_time: float = MAX_RETRY_TIME,
     ) -> None:
         super().__init__(model)
-        self.uri = uri
+        self.uri = _without_user_info(uri)  # for messages; the password is never in one
         self.database = database
         try:
-            self._driver = neo4j.GraphDatabase.driver(uri, auth=(user, password))
+            self._driver = neo4j.GraphDatabase.driver(
+                uri,
+                auth=(user, password),
+                connection_timeout=connection_timeout,
+                # the handshake and login wait for this, not connection_timeout
+                connection_acquisition_timeout=2 * connection_timeout,
+                max_transaction_retry_time=max_transaction_retry_time,
+            )
+        except (neo4j_errors.ConfigurationError, ValueError) as error:
+            raise StoreError(f"{self.uri}: not a Neo4j URI: {_first_line(error)}") from error
+        try:
             self._driver.verify_connectivity()
         except neo4j_errors.AuthError as error:
-            raise StoreError(
-                f"{uri}: Neo4j refused the user name or password (NEO4J_USERNAME, NEO4J_PASSWORD)"
-            ) from error
+            self._driver.close()
+            raise StoreError(f"{self.uri}: {_REFUSED}") from error
         except (neo4j_errors.ServiceUnavailable, ValueError, OSError) as error:
-            raise StoreError(f"{uri}: cannot reach Neo4j: {_first_line(error)}") from error
+            self._driver.close()  # ValueError: the host name does not resolve
+            raise StoreError(f"{self.uri}: cannot reach Neo4j: {_reason(error)}") from error
+        except neo4j_errors.UnsupportedServerProduct as error:
+            self._driver.close()
+            raise StoreError(f"{self.uri}: not a Neo4j server: {_first_line(error)}") from error
+        except BaseException as error:
+            self._driver.close()
+            self._raise_store_error(error)
+            raise
 
     def close(self) -> None:
         self._driver.close()
@@ -80,16 +114,45 @@ class Neo4jStore(Store):
     def _guard(self, work: Any) -> Any:
         try:
             return work()
-        except neo4j_errors.ClientError as error:
-            if "write" in (error.message or "").lower() and "read" in (error.message or "").lower():
+        except Exception as error:
+            self._raise_store_error(error)
+            raise
+
+    def _raise_store_error(self, error: BaseException) -> None:
+        """Raise the one-line StoreError for a failure a user can meet; return for anything else."""
+        where = self.uri
+        if isinstance(error, neo4j_errors.IncompleteCommit):
+            raise StoreError(
+                f"{where}: lost the connection to Neo4j while committing; the changes may or may "
+                "not have been saved (a load can safely be run again)"
+            ) from error
+        if isinstance(
+            error, neo4j_errors.ServiceUnavailable | neo4j_errors.SessionExpired | OSError
+        ):
+            why = _socket_error(error)  # else the driver's text, which is mostly addresses
+            raise StoreError(
+                f"{where}: lost the connection to Neo4j" + (f": {why}" if why else "")
+            ) from error
+        if isinstance(error, neo4j_errors.AuthError):
+            raise StoreError(f"{where}: {_REFUSED}") from error
+        if isinstance(error, neo4j_errors.ClientError):
+            message = (error.message or "").lower()
+            if "write" in message and "read" in message:
                 raise StoreError(
                     "this query writes; reads are read-only (use --write to change the graph)"
                 ) from error
             raise StoreError(_first_line(error.message or error)) from error
-        except (neo4j_errors.ServiceUnavailable, neo4j_errors.SessionExpired) as error:
+        if isinstance(error, neo4j_errors.TransientError):
             raise StoreError(
-                f"{self.uri}: lost the connection to Neo4j: {_first_line(error)}"
+                f"{where}: Neo4j could not finish, even after retrying; try again: "
+                f"{_first_line(error.message or error)}"
             ) from error
+        if isinstance(error, neo4j_errors.Neo4jError):
+            raise StoreError(
+                f"{where}: Neo4j failed: {_first_line(error.message or error)}"
+            ) from error
+        if isinstance(error, neo4j_errors.DriverError):
+            raise StoreError(f"{where}: the Neo4j driver failed: {_first_line(error)}") from error
 
 
 class _Normaliser:
@@ -103,8 +166,10 @@ class _Normaliser:
         self._index(rows)
         missing = sorted(self.pending - set(self.ids))
         if missing:
-            records = self.session.execute_read(
-                lambda tx: list(tx.run(statements.NEO4J_ENDPOINTS, {"ids": missing}))
+            records = self.store._guard(
+                lambda: self.session.execute_read(
+                    lambda tx: list(tx.run(statements.NEO4J_ENDPOINTS, {"ids": missing}))
+                )
             )
             for record in records:
                 self.ids[record["element"]] = str(record["n"].get("id"))
@@ -162,6 +227,31 @@ def _native(value: Any) -> Any:
         return [_native(v) for v in value]
     to_native = getattr(value, "to_native", None)
     return to_native() if callable(to_native) else value
+
+
+def _reason(error: BaseException) -> str:
+    """Why a connection failed, in a few words: the socket's error, else the driver's last line."""
+    lines = str(error).strip().splitlines()
+    return _socket_error(error) or (lines[-1] if lines else type(error).__name__)
+
+
+def _socket_error(error: BaseException) -> str | None:
+    """The operating system's words for the failure under `error`, if one is in its causes."""
+    cause: BaseException | None = error
+    for _ in range(10):  # a chain of causes is short; this bounds a cyclic one
+        if cause is None:
+            return None
+        if isinstance(cause, TimeoutError):
+            return "timed out"
+        if isinstance(cause, OSError) and cause.strerror:
+            return cause.strerror[:1].lower() + cause.strerror[1:]
+        cause = cause.__cause__ or cause.__context__
+    return None
+
+
+def _without_user_info(uri: str) -> str:
+    """The URI without any user:password@ (the driver refuses those, but messages show the URI)."""
+    return re.sub(r"//[^/@]*@", "//", uri, count=1)
 
 
 def _first_line(error: object) -> str:

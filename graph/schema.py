@@ -59,7 +59,7 @@ class RelType:
     key: str | None = None
     reverse_key: str | None = None
     properties: tuple[Property, ...] = ()
-    cited: bool = True  # False only for CITED_IN itself, which is the citation
+    cited: bool = True  # False for CITED_IN (the citation itself) and derived document links
 
     def allows(self, source: str, target: str) -> bool:
         return source in self.sources and target in self.targets
@@ -202,7 +202,15 @@ LABELS: tuple[Label, ...] = (
             Property("title"),
             Property(
                 "kind",
-                choices=("inspectorate-letter", "news-report", "local-blog", "provider-news"),
+                choices=(
+                    "inspectorate-letter",
+                    "news-report",
+                    "local-blog",
+                    "provider-news",
+                    "press-release",
+                    "document",
+                    "other",
+                ),
             ),
             Property("reliability", choices=("primary", "reporting", "statement", "opinion")),
             Property("publisher"),
@@ -210,6 +218,19 @@ LABELS: tuple[Label, ...] = (
             Property("published", "DATE", column="published_date"),
             Property("file", doc="the text's file name"),
             Property("url"),
+            Property("content_hash", doc="sha256 of the loaded document's bytes"),
+        ),
+    ),
+    Label(
+        "Passage",
+        "passage/",
+        "A paragraph of a loaded document, in order, with the entities it mentions.",
+        "#d7b5a6",
+        "box",
+        (
+            Property("text", doc="the paragraph as extracted"),
+            Property("ordinal", "INT64", "its position in the document, from 1"),
+            Property("ref", doc="paragraph reference (p21) where the document numbers them"),
         ),
     ),
 )
@@ -346,6 +367,34 @@ RELTYPES: tuple[RelType, ...] = (
     RelType("WROTE", "Who wrote a source.", ("Person",), ("Source",), reverse_key="written_by"),
     RelType(
         "COVERS", "The inspection a source reports on.", ("Source",), ("Inspection",), key="covers"
+    ),
+    RelType(
+        "IN_SOURCE",
+        "A passage belongs to a loaded document.",
+        ("Passage",),
+        ("Source",),
+        properties=(
+            Property("id"),
+            Property("ordinal", "INT64", "the passage's position in the document, from 1"),
+        ),
+        cited=False,
+    ),
+    RelType(
+        "MENTIONS",
+        "A passage speaks of a known entity: the words matched, how, and how surely.",
+        ("Passage",),
+        ("Person", "Post", "Body", "Service", "Inspection"),
+        properties=(
+            Property("id"),
+            Property("surface", doc="the text matched"),
+            Property(
+                "method",
+                doc="how it was matched",
+                choices=("exact", "alias", "acronym", "post-holder", "fuzzy"),
+            ),
+            Property("score", "DOUBLE", "1 for the exact name, lower for weaker evidence"),
+        ),
+        cited=False,
     ),
     RelType(
         "CITED_IN",

@@ -29,6 +29,14 @@ def ladybug_ddl(schema: Schema) -> list[str]:
     return statements
 
 
+def ladybug_columns(schema: Schema) -> dict[str, list[tuple[str, str]]]:
+    """Every table's columns and types, as the DDL above declares them."""
+    tables = {label.name: stored_columns(schema.node_properties(label)) for label in schema.labels}
+    for reltype in schema.reltypes:
+        tables[reltype.name] = stored_columns(schema.rel_properties(reltype))
+    return tables
+
+
 def neo4j_schema(schema: Schema) -> list[str]:
     """Uniqueness constraints on every label's id, and indexes on names and relationship ids."""
     statements = []
@@ -59,7 +67,8 @@ def upsert_nodes(schema: Schema, label: Label, absent: frozenset[str] = frozense
     """MERGE a batch of nodes of one label by id and set every property (absent ones to null)."""
     columns = [name for name, _ in stored_columns(schema.node_properties(label))]
     sets = _sets("n", columns, absent)
-    return f"UNWIND $rows AS row MERGE (n:{label.name} {{id: row.id}}) SET {sets}"
+    merge = f"UNWIND $rows AS row MERGE (n:{label.name} {{id: row.id}})"
+    return merge + (f" SET {sets}" if sets else "")
 
 
 def upsert_relationships(
@@ -75,7 +84,7 @@ def upsert_relationships(
     return (
         f"UNWIND $rows AS row MATCH (a:{source} {{id: row.from_id}}) "
         f"MATCH (b:{target} {{id: row.to_id}}) "
-        f"MERGE (a)-[r:{reltype.name} {{id: row.id}}]->(b) SET {sets}"
+        f"MERGE (a)-[r:{reltype.name} {{id: row.id}}]->(b)" + (f" SET {sets}" if sets else "")
     )
 
 

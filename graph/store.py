@@ -158,16 +158,29 @@ def open_store(
     neo4j_uri: str | None = None,
     *,
     read_only: bool = False,
+    ask_password: Callable[[], str] | None = None,
 ) -> Store:
-    """The Neo4j store whenever a URI is given (argument or NEO4J_URI), else the embedded file."""
+    """The Neo4j store whenever a URI is given (argument or NEO4J_URI), else the embedded file.
+
+    The Neo4j password comes from NEO4J_PASSWORD only, or from `ask_password` (the CLI's
+    hidden prompt, on a terminal); it is never taken from the command line or printed.
+    """
     uri = neo4j_uri or os.environ.get("NEO4J_URI")
     if uri:
         from graph.neo4j_store import Neo4jStore
 
+        password = os.environ.get("NEO4J_PASSWORD")
+        if password is None:
+            if ask_password is None:
+                raise StoreError(
+                    f"{uri}: set NEO4J_PASSWORD to the Neo4j password "
+                    "(and NEO4J_USERNAME if it is not neo4j)"
+                )
+            password = ask_password()
         return Neo4jStore(
             uri,
             user=os.environ.get("NEO4J_USERNAME", "neo4j"),
-            password=os.environ.get("NEO4J_PASSWORD", ""),
+            password=password,
             database=os.environ.get("NEO4J_DATABASE") or None,
         )
     from graph.embedded import EmbeddedStore

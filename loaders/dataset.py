@@ -6,7 +6,9 @@ The format is described in docs/dataset-format.md.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import gc
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -36,7 +38,7 @@ class Where:
     line: int
 
     def __str__(self) -> str:
-        return f"{self.path}:{self.line}"
+        return f"{self.path}:{self.line}" if self.line else str(self.path)
 
 
 @dataclass
@@ -99,8 +101,29 @@ def dataset_files(paths: Iterable[Path]) -> list[Path]:
     return files
 
 
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector while building many objects that all live on.
+
+    Reading walks every record into long-lived objects; the collector would scan them again
+    and again as they grow (about 4.5 s of an 11.6 s load of 153 synthetic authorities).
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def read_dataset(paths: Iterable[Path] = (BUNDLED,), model: Schema | None = None) -> Dataset:
     """Read, merge and check every record; raise DatasetError at the first problem."""
+    with _collector_paused():
+        return _read_dataset(paths, model)
+
+
+def _read_dataset(paths: Iterable[Path], model: Schema | None) -> Dataset:
     builder = _Builder(model or schema())
     paths = list(paths)
     files = dataset_files(paths)
@@ -333,7 +356,13 @@ def graph_rows(
     dataset: Dataset, model: Schema | None = None
 ) -> tuple[dict[str, list[dict[str, Any]]], dict[tuple[str, str, str], list[dict[str, Any]]]]:
     """Rows for Store.load: nodes per label, relationships per (type, start, end label)."""
-    model = model or schema()
+    with _collector_paused():
+        return _graph_rows(dataset, model or schema())
+
+
+def _graph_rows(
+    dataset: Dataset, model: Schema
+) -> tuple[dict[str, list[dict[str, Any]]], dict[tuple[str, str, str], list[dict[str, Any]]]]:
     nodes: dict[str, list[dict[str, Any]]] = {label.name: [] for label in model.labels}
     rels: dict[tuple[str, str, str], list[dict[str, Any]]] = {}
     for node in dataset.nodes.values():

@@ -62,9 +62,20 @@ class YamlError(Exception):
         self.path, self.line, self.message = path, line, message
 
 
+MAX_BYTES = 64 * 1024 * 1024
+
+
 def read_yaml(path: Path) -> Any:
     """Parse one file; syntax and encoding errors become YamlError with the line."""
     try:
+        size = path.stat().st_size
+        if size > MAX_BYTES:
+            raise YamlError(
+                path,
+                0,
+                f"{size / 2**20:.0f} MiB is more than a dataset file may hold "
+                f"({MAX_BYTES // 2**20} MiB): split it into several files",
+            )
         data = path.read_bytes()
     except OSError as error:
         raise YamlError(path, 0, f"cannot read: {error.strerror or error}") from error
@@ -77,6 +88,12 @@ def read_yaml(path: Path) -> Any:
         raise YamlError(path, line, "not UTF-8 text; save the file as UTF-8") from error
     try:
         return yaml.load(text, Loader=_LineLoader)
+    except yaml.reader.ReaderError as error:
+        line = text[: error.position].count("\n") + 1
+        code = f"U+{error.character:04X}" if isinstance(error.character, int) else "a character"
+        raise YamlError(
+            path, line, f"YAML does not allow the control character {code}: remove it"
+        ) from error
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         line = mark.line + 1 if mark else 0

@@ -27,7 +27,13 @@ class Context:
     def store(self, *, read_only: bool = False) -> Store:
         from graph.store import open_store
 
-        return open_store(self.db, self.neo4j, read_only=read_only)
+        ask = _ask_password if sys.stdin.isatty() else None
+        return open_store(self.db, self.neo4j, read_only=read_only, ask_password=ask)
+
+
+def _ask_password() -> str:
+    """A hidden prompt on stderr, so that JSON or CSV on stdout stays clean."""
+    return click.prompt("Neo4j password", hide_input=True, err=True)
 
 
 pass_context = click.make_pass_decorator(Context)
@@ -72,22 +78,41 @@ def cli(
 @cli.command()
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @click.option("--replace", is_flag=True, help="Empty the store first (in the same transaction).")
+@click.option("-v", "--verbose", is_flag=True, help="Say what each phase did, on stderr.")
+@click.option("--report", is_flag=True, help="With `load documents`: the links per document.")
 @pass_context
-def load(ctx: Context, paths: tuple[Path, ...], replace: bool) -> None:
+def load(ctx: Context, paths: tuple[Path, ...], replace: bool, verbose: bool, report: bool) -> None:
     """Load dataset folders or files (default: the bundled Tower Hamlets dataset).
 
-    Every file is validated before anything is written; the load is one transaction.
+    Every file is validated before anything is written; the load is one transaction, so an
+    error, Ctrl-C or a killed process leaves the store as it was. `oversight load documents
+    PATH...` is `oversight load-documents PATH...`.
     """
     from rich.progress import Progress
 
+    if paths and paths[0] == Path("documents") and not paths[0].exists():
+        from oversight.document_commands import load_documents
+
+        if len(paths) == 1:
+            raise click.UsageError("load documents needs PATH...")
+        click.get_current_context().invoke(load_documents, paths=paths[1:], report=report)
+        return
+
     from loaders.dataset import BUNDLED, graph_rows, read_dataset
+
+    def say(text: str) -> None:
+        if verbose:
+            click.echo(text, err=True)
 
     dataset = read_dataset(paths or (BUNDLED,))
     nodes, rels = graph_rows(dataset)
     total = sum(map(len, nodes.values())) + sum(map(len, rels.values()))
-    with ctx.store() as store, Progress(transient=True) as bar:
+    say(f"validated {len(dataset.nodes)} records and {total - len(dataset.nodes)} relationships")
+    with ctx.store() as store, Progress(transient=True, disable=verbose) as bar:
         task = bar.add_task("loading", total=total)
+        say(f"writing to {_where(ctx)} in one transaction")
         store.load(nodes, rels, replace=replace, progress=lambda n: bar.advance(task, n))
+        say("committed")
     click.echo(
         f"loaded {len(dataset.nodes)} nodes and {total - len(dataset.nodes)} relationships "
         f"into {_where(ctx)}"
@@ -136,10 +161,15 @@ def verify(paths: tuple[Path, ...]) -> None:
     dataset = read_dataset(paths or (BUNDLED,))
     failures = check(dataset)
     for failure in failures:
-        click.echo(str(failure), err=True)
+        click.echo(str(failure))
     cites = sum(1 for _ in dataset.citations())
     if failures:
-        raise click.ClickException(f"{len(failures)} of {cites} citations failed")
+        first = failures[0]
+        raise click.ClickException(
+            f"{first}"
+            if len(failures) == 1
+            else f"{len(failures)} of {cites} citations failed, listed above; the first: {first}"
+        )
     click.echo(
         f"ok: {len(dataset.nodes)} nodes, {len(dataset.relationships)} relationships, "
         f"{cites} citations checked against their sources"
@@ -253,10 +283,12 @@ def _where(ctx: Context) -> str:
 
 def _register() -> None:
     """Commands that live in their own modules (imported here: they are small and click-only)."""
+    from oversight.document_commands import candidates, load_documents
     from oversight.query_commands import query
+    from oversight.synth_commands import synth
     from oversight.view_commands import explore, export, render
 
-    for command in (query, render, explore, export):
+    for command in (query, render, explore, export, load_documents, candidates, synth):
         cli.add_command(command)
 
 
@@ -264,22 +296,38 @@ _register()
 
 
 def main() -> None:
-    """Entry point: user mistakes and store failures are one line on stderr, exit 1."""
+    """Entry point: user mistakes and failures are one line on stderr, with an exit code.
+
+    2: the command line is wrong; 1: the input, data or store failed; 130: interrupted.
+    Tracebacks only with --debug, or for bugs.
+    """
     debug = "--debug" in sys.argv
     try:
-        cli.main(standalone_mode=False)
+        cli.main(standalone_mode=False, prog_name="oversight")
     except click.exceptions.Abort:
-        click.echo("interrupted; nothing was changed", err=True)
+        click.echo("error: interrupted; any unfinished write was rolled back", err=True)
         sys.exit(130)
+    except click.UsageError as error:
+        if debug:
+            raise
+        hint = f" (see '{error.ctx.command_path} --help')" if error.ctx else ""
+        click.echo(f"error: {_one_line(error.format_message())}{hint}", err=True)
+        sys.exit(2)
     except click.ClickException as error:
         if debug:
             raise
-        error.show()
+        click.echo(f"error: {_one_line(error.format_message())}", err=True)
         sys.exit(error.exit_code)
     except Exception as error:
         from graph.errors import OversightError
 
         if debug or not isinstance(error, OversightError):
             raise
-        click.echo(f"error: {error}", err=True)
-        sys.exit(1)
+        click.echo(f"error: {_one_line(str(error))}", err=True)
+        sys.exit(error.exit_code)
+
+
+def _one_line(text: str) -> str:
+    """A message as one line, control characters shown as escapes (they came from input)."""
+    flat = " ".join(text.split())
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in flat)

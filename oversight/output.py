@@ -52,6 +52,7 @@ def print_table(result: Result, title: str | None = None) -> None:
 
 
 def _escape(text: str) -> str:
+    """Rich markup and terminal control characters from the data shown as plain text."""
     from rich.markup import escape
 
-    return escape(text)
+    return escape("".join(c if c.isprintable() or c == "\n" else repr(c)[1:-1] for c in text))

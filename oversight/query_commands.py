@@ -36,7 +36,10 @@ def query(ctx: click.Context, queries_dirs: tuple[Path, ...]) -> None:
 
 
 def _dirs() -> tuple[Path, ...]:
-    return click.get_current_context().meta.get("oversight.queries_dirs", ())
+    """`oversight --queries-dir` folders, then `oversight query --queries-dir` ones."""
+    ctx = click.get_current_context()
+    global_dirs = getattr(ctx.find_root().obj, "queries_dirs", ())
+    return (*global_dirs, *ctx.meta.get("oversight.queries_dirs", ()))
 
 
 def _get(name: str) -> SavedQuery:

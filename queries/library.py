@@ -43,7 +43,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from graph.errors import OversightError
+from graph.errors import OversightError, UsageProblem
 
 BUNDLED_DIR = Path(__file__).resolve().parent
 ENV_VAR = "OVERSIGHT_QUERIES"
@@ -78,6 +78,10 @@ _RESERVED = frozenset(
 
 class QueryError(OversightError):
     """A saved query that cannot be found, read, bound or run: one line for the user."""
+
+
+class UnknownQuery(QueryError, UsageProblem):
+    """No saved query has the name given on the command line."""
 
 
 class HeaderError(QueryError):
@@ -168,7 +172,7 @@ def get_query(name: str, extra: Iterable[str | os.PathLike[str]] = ()) -> SavedQ
     library = load_library(extra)
     if name not in library:
         known = ", ".join(sorted(library)) or "none"
-        raise QueryError(f"no saved query named '{name}'; known: {known}")
+        raise UnknownQuery(f"no saved query named '{name}'; known: {known}")
     return library[name]
 
 

@@ -7,7 +7,7 @@
 // param entity: string, example "service/mash" -- the id of a service, body or post
 // view: link
 
-MATCH (x {id: $entity})
+MATCH (x:Service|Body|Post {id: $entity})
 // 1. What the entity is part of, up to three levels.
 OPTIONAL MATCH up = (x)-[:PART_OF*0..2]->(b)-[r:PART_OF]->(a)
 WITH x, collect({level: length(up), relation: 'is part of', rel_id: r.id, above_id: a.id})

@@ -11,6 +11,7 @@ import json
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
+from graph.errors import UsageProblem
 from graph.result import Result
 from queries.library import MISSING, QueryError, SavedQuery, a, coerce
 
@@ -18,7 +19,7 @@ if TYPE_CHECKING:
     from graph.store import Store
 
 
-class ParameterError(QueryError):
+class ParameterError(QueryError, UsageProblem):
     """Missing, unknown or ill-typed parameters; the message lists the expected ones."""
 
 
@@ -103,7 +104,13 @@ def _from_text(query: SavedQuery, name: str, type_: str, text: str) -> Any:
 
 def run(store: Store, query: SavedQuery, values: Mapping[str, Any] | None = None) -> Result:
     """Bind the values and run the query in the store's read-only transaction."""
-    return store.read(query.text, bind(query, values or {}))
+    from graph.store import StoreError
+
+    bound = bind(query, values or {})
+    try:
+        return store.read(query.text, bound)
+    except StoreError as error:  # name the file: the fault may be in the saved query
+        raise StoreError(f"{query.path}: {error}") from error
 
 
 def view_result(query: SavedQuery, result: Result) -> Result:

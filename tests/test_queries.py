@@ -34,6 +34,7 @@ BUNDLED_QUERIES = [read_query(p, bundled=True) for p in sorted(BUNDLED_DIR.glob(
 EXPECTED_NAMES = {
     "judgements-over-time",
     "accountability-for-inspection",
+    "passages-mentioning",
     "accountable-for-finding",
     "oversight-chain",
     "oversight-failures",

@@ -191,3 +191,30 @@ def test_second_process_gets_a_clear_message(tmp_path: Path) -> None:
         proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert proc.returncode != 0
     assert "open in another oversight or LadybugDB process" in proc.stderr
+
+
+def test_a_file_from_an_older_schema_gains_the_new_columns(tmp_path: Path) -> None:
+    import dataclasses
+
+    from graph.embedded import EmbeddedStore
+    from graph.schema import schema
+
+    model = schema()
+    source = model.label("Source")
+    older = dataclasses.replace(
+        model,
+        labels=tuple(
+            dataclasses.replace(label, properties=label.properties[:-1])
+            if label is source
+            else label
+            for label in model.labels
+        ),
+    )
+    path = tmp_path / "old.lbug"
+    with EmbeddedStore(path, model=older) as store:
+        store.load({"Source": [{"id": "source/s", "name": "S"}]}, {})
+    newest = source.properties[-1].stored
+    with EmbeddedStore(path) as store:
+        store.apply_schema()
+        found = store.read(f"MATCH (s:Source) RETURN s.id AS id, s.{newest} AS newest").rows
+    assert found == [("source/s", None)]

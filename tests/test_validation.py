@@ -145,7 +145,7 @@ def test_binary_and_non_utf8_files(folder: Path, tmp_path: Path) -> None:
 def test_missing_folder(tmp_path: Path) -> None:
     proc = oversight("load", str(tmp_path / "nowhere"), cwd=tmp_path)
     assert proc.returncode == 1
-    assert proc.stderr.strip() == f"error: {tmp_path / 'nowhere'}:0: no such file or folder"
+    assert proc.stderr.strip() == f"error: {tmp_path / 'nowhere'}: no such file or folder"
 
 
 def test_debug_shows_the_traceback(folder: Path, tmp_path: Path) -> None:

@@ -176,7 +176,7 @@ def test_explore_ambiguous_and_unknown_names(loaded_db: Path, tmp_path: Path) ->
     proc = oversight(
         loaded_db, "explore", "person/debbie-jones", "--types", "HOLDS,HACKS", "-o", out
     )
-    assert proc.returncode == 1
+    assert proc.returncode == 2  # the command line is wrong
     assert "unknown relationship type HACKS" in proc.stderr
 
 

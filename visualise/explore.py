@@ -5,7 +5,7 @@ from __future__ import annotations
 import difflib
 from dataclasses import dataclass
 
-from graph.errors import OversightError
+from graph.errors import OversightError, UsageProblem
 from graph.result import Result
 from graph.schema import schema
 from graph.store import Store
@@ -15,7 +15,11 @@ ALL_NAMES = "MATCH (n) RETURN n.id AS id, n.name AS name, n.aliases AS aliases O
 
 
 class ExploreError(OversightError):
-    """The entity is unknown or ambiguous, or the neighbourhood is ill-specified."""
+    """The entity is unknown or ambiguous."""
+
+
+class NeighbourhoodError(ExploreError, UsageProblem):
+    """--depth or --types is not what the schema allows."""
 
 
 @dataclass(frozen=True)
@@ -55,14 +59,16 @@ def resolve(store: Store, entity: str) -> Match:
 
 def relationship_types(types: str | None) -> list[str]:
     """Relationship types to follow, checked against the schema before they reach a query."""
-    known = [t for t in schema().reltype_names if t != "CITED_IN"]
+    # Citations and document links join everything to a few sources: follow them only on request.
+    known = [t for t in schema().reltype_names if t not in ("CITED_IN", "IN_SOURCE", "MENTIONS")]
     if not types:
         return known
     chosen = [t.strip().upper() for t in types.split(",") if t.strip()]
     unknown = [t for t in chosen if t not in schema().reltype_names]
     if unknown:
-        raise ExploreError(
-            f"--types: unknown relationship type {', '.join(unknown)} (known: {', '.join(known)})"
+        raise NeighbourhoodError(
+            f"--types: unknown relationship type {', '.join(unknown)} "
+            f"(known: {', '.join(schema().reltype_names)})"
         )
     return chosen
 
@@ -70,7 +76,7 @@ def relationship_types(types: str | None) -> list[str]:
 def neighbourhood_query(depth: int, types: list[str]) -> str:
     """Paths up to `depth` steps from the entity. Depth and types are checked, never raw input."""
     if not 1 <= depth <= MAX_DEPTH:
-        raise ExploreError(f"--depth must be between 1 and {MAX_DEPTH}, not {depth}")
+        raise NeighbourhoodError(f"--depth must be between 1 and {MAX_DEPTH}, not {depth}")
     pattern = "|".join(types)
     return f"MATCH p = (n {{id: $id}})-[:{pattern}*1..{depth}]-(m) RETURN p"
 

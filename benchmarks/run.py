@@ -1,0 +1,461 @@
+"""`make bench`: load, query, render and start-up speed on England-sized synthetic data.
+
+Writes benchmarks/results.json and prints the tables. Medians of several runs; each ratio is
+measured side by side in the same run. Benchmarks, not tests: nothing here fails the build.
+
+- load_elements_per_s: nodes + relationships per second loading N authorities (153) into a
+  fresh embedded store, end to end as `oversight load DIR` does it: read and validate the YAML,
+  make the rows, write them in one transaction. Each run is a fresh process.
+- load_vs_copy_ratio: the store-write phase (validated records in memory -> rows ->
+  committed) over raw LadybugDB `COPY FROM` of the same rows (prepared Arrow tables, one
+  transaction), both into a database whose tables exist and are empty, alternately. The
+  JSON also has the ratio without making the rows (`store_load_only_ratio`).
+- query_p50_ms_max: the largest median over all saved queries, run with their examples
+  (Tower Hamlets ids swapped for synthetic ones, loaders/synth.py `examples`) at N.
+- render_1000_s: visualise.html.write_view of a 1,000-node result (evidence included).
+- help_vs_python_ratio: `oversight --help` wall time over `python -c pass`, alternately.
+- peak_rss_mb: the largest peak resident memory of the load runs.
+
+    .venv/bin/python benchmarks/run.py [--authorities 153] [--runs 3] [--query-runs 9]
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import json
+import os
+import platform
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+RESULTS = ROOT / "benchmarks" / "results.json"
+TARGETS: dict[str, tuple[str, float] | None] = {
+    "load_elements_per_s": (">=", 50_000),
+    "load_vs_copy_ratio": ("<=", 2.0),
+    "query_p50_ms_max": ("<=", 100),
+    "render_1000_s": ("<=", 1.0),
+    "help_vs_python_ratio": ("<=", 2.5),
+    "peak_rss_mb": None,
+}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--authorities", type=int, default=153)
+    parser.add_argument("--years", type=int, default=7)
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--runs", type=int, default=3, help="load runs (fresh processes)")
+    parser.add_argument("--write-runs", type=int, default=5, help="write vs COPY pairs")
+    parser.add_argument("--query-runs", type=int, default=9, help="timed runs per query")
+    parser.add_argument("--help-runs", type=int, default=15)
+    parser.add_argument("--output", type=Path, default=RESULTS)
+    parser.add_argument("--child", choices=("load", "write"), help=argparse.SUPPRESS)
+    parser.add_argument("--data", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--db", type=Path, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child == "load":
+        print(json.dumps(_load_once(args.data, args.db)))
+        return
+    if args.child == "write":
+        print(json.dumps(_write_vs_copy(args.data, args.db, args.write_runs)))
+        return
+    started = time.perf_counter()
+    results = _run(args)
+    results["bench_wall_s"] = round(time.perf_counter() - started, 1)
+    args.output.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
+    _print(results, args.output)
+
+
+def _run(args: argparse.Namespace) -> dict[str, Any]:
+    from loaders.synth import write_dataset
+
+    with tempfile.TemporaryDirectory(prefix="oversight-bench-") as tmp:
+        folder = Path(tmp)
+        data = folder / "england"
+        began = time.perf_counter()
+        written = write_dataset(data, args.authorities, args.years, args.seed)
+        synth_s = time.perf_counter() - began
+        _say(f"synthetic data: {written.records} records, {written.files} files ({synth_s:.1f} s)")
+        loads = []
+        for run in range(args.runs):
+            loads.append(_child("load", data, folder / f"load-{run}.lbug"))
+            _say(f"load {run + 1}/{args.runs}: {loads[-1]['total_s']:.2f} s")
+        write = _child("write", data, folder, extra=["--write-runs", str(args.write_runs)])
+        _say(f"write vs COPY: {write['ratio']:.2f}")
+        db = folder / "load-0.lbug"
+        queries = _queries(db, args)
+        render = _render(db, folder)
+        helps = _help(args.help_runs)
+    elements = loads[0]["elements"]
+    total = statistics.median(load["total_s"] for load in loads)
+    metrics = {
+        "load_elements_per_s": round(elements / total),
+        "load_vs_copy_ratio": round(write["ratio"], 2),
+        "query_p50_ms_max": round(max(q["p50_ms"] for q in queries.values()), 1),
+        "render_1000_s": round(render["write_view_s"], 3),
+        "help_vs_python_ratio": round(helps["ratio"], 2),
+        "peak_rss_mb": round(max(load["peak_rss_mb"] for load in loads), 1),
+    }
+    return {
+        "metrics": metrics,
+        "targets": {k: list(v) if v else None for k, v in TARGETS.items()},
+        "held": {k: _holds(k, v) for k, v in metrics.items()},
+        "dataset": {
+            "authorities": args.authorities,
+            "years": args.years,
+            "seed": args.seed,
+            "records": written.records,
+            "files": written.files,
+            "nodes": loads[0]["nodes"],
+            "relationships": loads[0]["relationships"],
+            "yaml_mb": loads[0]["yaml_mb"],
+            "synth_s": round(synth_s, 2),
+        },
+        "load_runs": loads,
+        "load_phases_median_s": {
+            phase: round(statistics.median(load[phase] for load in loads), 3)
+            for phase in ("read_s", "rows_s", "store_s", "total_s")
+        },
+        "write_vs_copy": write,
+        "queries": queries,
+        "render": render,
+        "help": helps,
+        "machine": _machine(),
+    }
+
+
+def _holds(metric: str, value: float) -> bool | None:
+    target = TARGETS.get(metric)
+    if target is None:
+        return None
+    op, bound = target
+    return value >= bound if op == ">=" else value <= bound
+
+
+# --- load: a fresh process per run ----------------------------------------------------------------
+
+
+def _child(kind: str, data: Path, db: Path, extra: list[str] | None = None) -> dict[str, Any]:
+    command = [sys.executable, str(Path(__file__).resolve()), "--child", kind]
+    command += ["--data", str(data), "--db", str(db), *(extra or [])]
+    done = subprocess.run(command, capture_output=True, text=True, check=False, cwd=ROOT)
+    if done.returncode != 0:
+        raise SystemExit(f"benchmark child {kind} failed:\n{done.stderr}")
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def _load_once(data: Path, db: Path) -> dict[str, Any]:
+    """What `oversight load DATA` does, timed by phase, in this fresh process."""
+    from graph.embedded import EmbeddedStore
+    from loaders.dataset import graph_rows, read_dataset
+
+    peak = []  # the peak resident memory so far, after each phase
+    began = time.perf_counter()
+    dataset = read_dataset([data])
+    read = time.perf_counter()
+    peak.append(_peak_mb())
+    nodes, rels = graph_rows(dataset)
+    rows = time.perf_counter()
+    peak.append(_peak_mb())
+    with EmbeddedStore(db) as store:
+        store.load(nodes, rels)
+    done = time.perf_counter()
+    node_count = sum(map(len, nodes.values()))
+    rel_count = sum(map(len, rels.values()))
+    return {
+        "nodes": node_count,
+        "relationships": rel_count,
+        "elements": node_count + rel_count,
+        "yaml_mb": round(sum(p.stat().st_size for p in data.glob("*.yaml")) / 2**20, 2),
+        "read_s": round(read - began, 3),
+        "rows_s": round(rows - read, 3),
+        "store_s": round(done - rows, 3),
+        "total_s": round(done - began, 3),
+        "peak_rss_mb": _peak_mb(),
+        "peak_rss_after_read_rows_mb": peak,
+    }
+
+
+def _peak_mb() -> float:
+    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+
+
+# --- the write phase against raw COPY FROM --------------------------------------------------------
+
+
+def _write_vs_copy(data: Path, folder: Path, runs: int) -> dict[str, Any]:
+    """Store-write phase vs raw COPY of the same rows, alternately into fresh databases."""
+    from graph.embedded import EmbeddedStore
+    from loaders.dataset import graph_rows, read_dataset
+    from loaders.yamlfile import read_yaml
+
+    began = time.perf_counter()
+    for path in sorted(data.glob("*.yaml")):
+        read_yaml(path)
+    yaml_s = time.perf_counter() - began
+    dataset = read_dataset([data])
+    writes, stores, copies, counts = [], [], [], []
+    for run in range(runs):
+        for kind in ("write", "copy") if run % 2 == 0 else ("copy", "write"):
+            gc.collect()
+            with EmbeddedStore(folder / f"{kind}-{run}.lbug") as store:
+                store.apply_schema()
+                if kind == "write":
+                    began = time.perf_counter()
+                    nodes, rels = graph_rows(dataset)
+                    made = time.perf_counter()
+                    store.load(nodes, rels)
+                    writes.append(time.perf_counter() - began)
+                    stores.append(time.perf_counter() - made)
+                else:
+                    copies.append(_raw_copy(store, *graph_rows(dataset)))
+                totals = store.counts()
+                counts.append(sum(totals["nodes"].values()) + sum(totals["relationships"].values()))
+    write, copy = statistics.median(writes), statistics.median(copies)
+    return {
+        "yaml_parse_only_s": round(yaml_s, 3),
+        "write_s": [round(x, 3) for x in writes],
+        "copy_s": [round(x, 3) for x in copies],
+        "write_median_s": round(write, 3),
+        "store_load_only_median_s": round(statistics.median(stores), 3),
+        "copy_median_s": round(copy, 3),
+        "ratio": write / copy,
+        "store_load_only_ratio": round(statistics.median(stores) / copy, 2),
+        "same_counts": len(set(counts)) == 1,
+        "elements": counts[0],
+    }
+
+
+def _raw_copy(store: Any, nodes: dict, rels: dict) -> float:
+    """COPY the rows from Arrow tables prepared beforehand: only the COPYs and COMMIT count."""
+    from graph import bulk
+
+    def columns(table: str) -> list[tuple[str, str]]:
+        return store._execute(f"CALL table_info('{table}') RETURN name, type").get_all()
+
+    ends = [("from_id", "STRING"), ("to_id", "STRING")]
+    work = [
+        (f"COPY {label} FROM $rows", bulk._arrow(columns(label), rows))
+        for label, rows in nodes.items()
+    ]
+    work += [
+        (
+            f"COPY {type_} FROM $rows (from='{start}', to='{end}')",
+            bulk._arrow(ends + columns(type_), rows),
+        )
+        for (type_, start, end), rows in rels.items()
+    ]
+    began = time.perf_counter()
+    store._execute("BEGIN TRANSACTION")
+    for text, table in work:
+        store._execute(text, {"rows": table})
+    store._execute("COMMIT")
+    return time.perf_counter() - began
+
+
+# --- saved queries --------------------------------------------------------------------------------
+
+
+def _queries(db: Path, args: argparse.Namespace) -> dict[str, dict[str, Any]]:
+    from graph.embedded import EmbeddedStore
+    from loaders.synth import examples, plan_england, synthetic_parameters
+    from queries import list_queries, run_query
+    from queries.runner import example_values
+
+    stand_ins = examples(plan_england(args.authorities, args.years, args.seed))
+    timings: dict[str, dict[str, Any]] = {}
+    with EmbeddedStore(db, read_only=True) as store:
+        for saved in list_queries():
+            params = synthetic_parameters(example_values(saved), stand_ins)
+            rows = len(run_query(store, saved, **params).rows)  # warm-up
+            runs = []
+            for _ in range(args.query_runs):
+                began = time.perf_counter()
+                run_query(store, saved, **params)
+                runs.append((time.perf_counter() - began) * 1000)
+            runs.sort()
+            timings[saved.name] = {
+                "rows": rows,
+                "p50_ms": round(statistics.median(runs), 1),
+                "p95_ms": round(runs[min(len(runs) - 1, round(0.95 * len(runs) + 0.5) - 1)], 1),
+                "parameters": {k: str(v) for k, v in params.items()},
+            }
+            _say(f"query {saved.name}: {timings[saved.name]['p50_ms']} ms, {rows} rows")
+    return timings
+
+
+# --- rendering ------------------------------------------------------------------------------------
+
+
+def _render(db: Path, folder: Path, size: int = 1000, runs: int = 5) -> dict[str, Any]:
+    from graph.embedded import EmbeddedStore
+    from graph.result import Result
+    from visualise.html import ViewSpec, write_view
+
+    try:
+        from visualise.citations import citations
+    except ImportError:  # an older tree: views without the evidence panel
+
+        def citations(store: Any, result: Any) -> Any:
+            return None
+
+    text = (
+        "MATCH (i:Inspection)-[r:FOUND]->(f:Finding)-[c:CONCERNS]->(x) "
+        "RETURN i, r, f, c, x ORDER BY f.id LIMIT 3000"
+    )
+    with EmbeddedStore(db, read_only=True) as store:
+        full = store.read(text)
+        keep = dict(list(full.nodes.items())[:size])
+        result = Result(
+            columns=full.columns,
+            rows=[row for row in full.rows if all(n.id in keep for n in row[::2])],
+            nodes=keep,
+            relationships={
+                k: r for k, r in full.relationships.items() if r.start in keep and r.end in keep
+            },
+        )
+        lookup, writes = [], []
+        for run in range(runs):
+            began = time.perf_counter()
+            evidence = citations(store, result)
+            lookup.append(time.perf_counter() - began)
+            spec = ViewSpec(title="benchmark", query=text, limit=max(size, 1500))
+            began = time.perf_counter()
+            write_view(result, folder / f"view-{run}.html", spec, evidence)
+            writes.append(time.perf_counter() - began)
+    return {
+        "nodes": len(result.nodes),
+        "relationships": len(result.relationships),
+        "write_view_s": statistics.median(writes),
+        "citations_lookup_s": round(statistics.median(lookup), 3),
+        "html_mb": round((folder / "view-0.html").stat().st_size / 2**20, 2),
+    }
+
+
+# --- start-up -------------------------------------------------------------------------------------
+
+
+def _help(runs: int) -> dict[str, Any]:
+    oversight = Path(sys.executable).parent / "oversight"
+    commands = {
+        "oversight --help": [str(oversight), "--help"],
+        "python -c pass": [sys.executable, "-c", "pass"],
+    }
+    walls: dict[str, list[float]] = {name: [] for name in commands}
+    for _ in range(runs):
+        for name, command in commands.items():
+            began = time.perf_counter()
+            subprocess.run(command, capture_output=True, check=True)
+            walls[name].append(time.perf_counter() - began)
+    medians = {name: statistics.median(values) for name, values in walls.items()}
+    return {
+        "median_s": {name: round(value, 4) for name, value in medians.items()},
+        "ratio": medians["oversight --help"] / medians["python -c pass"],
+    }
+
+
+# --- report ---------------------------------------------------------------------------------------
+
+
+def _machine() -> dict[str, Any]:
+    import pyarrow
+    import real_ladybug
+    import yaml
+
+    cpu = next(
+        (
+            line.split(":", 1)[1].strip()
+            for line in _lines("/proc/cpuinfo")
+            if line.startswith("model name")
+        ),
+        platform.processor(),
+    )
+    memory = next((line.split()[1] for line in _lines("/proc/meminfo") if "MemTotal" in line), 0)
+    return {
+        "cpu": cpu,
+        "cores": os.cpu_count(),
+        "memory_gb": round(int(memory) / 2**20, 1),
+        "system": platform.platform(),
+        "python": platform.python_version(),
+        "real_ladybug": getattr(real_ladybug, "__version__", "?"),
+        "pyarrow": pyarrow.__version__,
+        "pyyaml": f"{yaml.__version__} (libyaml: {yaml.__with_libyaml__})",
+    }
+
+
+def _lines(path: str) -> list[str]:
+    try:
+        return Path(path).read_text(encoding="utf-8").splitlines()
+    except OSError:
+        return []
+
+
+def _print(results: dict[str, Any], path: Path) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    console = Console()
+    machine = results["machine"]
+    dataset = results["dataset"]
+    table = Table(
+        title=f"oversight bench: N={dataset['authorities']} ({dataset['nodes']:,} nodes, "
+        f"{dataset['relationships']:,} relationships, {dataset['yaml_mb']} MiB YAML)",
+        caption=f"{machine['cpu']}, {machine['cores']} cores, {machine['memory_gb']} GB; "
+        f"Python {machine['python']}, LadybugDB {machine['real_ladybug']}",
+    )
+    for column in ("metric", "value", "target", "holds"):
+        table.add_column(column, justify="left" if column == "metric" else "right")
+    for metric, value in results["metrics"].items():
+        target = results["targets"][metric]
+        held = results["held"][metric]
+        table.add_row(
+            metric,
+            f"{value:,}",
+            f"{target[0]} {target[1]:,}" if target else "-",
+            "-" if held is None else ("yes" if held else "[red]no[/red]"),
+        )
+    console.print(table)
+    phases = Table(title="load phases, median of runs (s)")
+    for column in ("read + validate YAML", "rows", "store write", "total", "raw COPY"):
+        phases.add_column(column, justify="right")
+    median = results["load_phases_median_s"]
+    phases.add_row(
+        str(median["read_s"]),
+        str(median["rows_s"]),
+        str(median["store_s"]),
+        str(median["total_s"]),
+        str(results["write_vs_copy"]["copy_median_s"]),
+    )
+    console.print(phases)
+    queries = Table(title="saved queries with synthetic examples (ms)")
+    for column in ("query", "rows", "p50", "p95"):
+        queries.add_column(column, justify="left" if column == "query" else "right")
+    for name, timing in results["queries"].items():
+        slow = timing["p50_ms"] > TARGETS["query_p50_ms_max"][1]  # type: ignore[index]
+        queries.add_row(
+            name,
+            str(timing["rows"]),
+            f"[red]{timing['p50_ms']}[/red]" if slow else str(timing["p50_ms"]),
+            str(timing["p95_ms"]),
+        )
+    console.print(queries)
+    console.print(f"wrote {path} ({results['bench_wall_s']} s)")
+
+
+def _say(text: str) -> None:
+    print(text, file=sys.stderr, flush=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,609 @@
+"""The bad-input matrix: every row is run here, and docs/errors.md is written from the runs.
+
+Each row sets up one bad input, runs the real command in a subprocess against a copy of a
+loaded database, and checks: exactly one line on stderr (the message the row documents),
+the exit code (2: the command line is wrong; 1: input, data or store failed), no traceback,
+and the store holding exactly what it held before. `OVERSIGHT_REGEN_DOCS=1 pytest
+tests/test_error_matrix.py` rewrites docs/errors.md from what the commands really print.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from graph.embedded import EmbeddedStore
+
+DOC = Path(__file__).resolve().parent.parent / "docs" / "errors.md"
+REGEN = os.environ.get("OVERSIGHT_REGEN_DOCS") == "1"
+
+GOOD = """\
+- id: source/s
+  name: A source
+  file: s.txt
+  reliability: primary
+  cite: [{source: source/s, quote: "A source"}]
+- id: person/ann
+  name: Ann Example
+  cite: [{source: source/s, quote: "Ann Example"}]
+- id: post/dcs
+  name: DCS
+  cite: [{source: source/s, quote: "DCS"}]
+"""
+
+
+@dataclass
+class Case:
+    """One row: what is wrong, how to make it, what the user should see."""
+
+    group: str
+    input: str
+    make: Callable[[Path], list[str]]  # tmp folder -> arguments after `oversight --db DB`
+    exit: int
+    expect: str  # a regular expression the one stderr line must match
+    env: dict[str, str] | None = None  # extra environment variables
+
+
+def dataset(tmp: Path, bad: str | bytes, name: str = "zz-bad.yaml") -> Path:
+    folder = tmp / "data"
+    (folder / "texts").mkdir(parents=True, exist_ok=True)
+    (folder / "texts" / "s.txt").write_text(
+        "A source about Ann Example, the DCS.", encoding="utf-8"
+    )
+    (folder / "base.yaml").write_text(GOOD, encoding="utf-8")
+    target = folder / name
+    if isinstance(bad, bytes):
+        target.write_bytes(bad)
+    else:
+        target.write_text(bad, encoding="utf-8")
+    return folder
+
+
+def load_bad(bad: str | bytes) -> Callable[[Path], list[str]]:
+    return lambda tmp: ["load", str(dataset(tmp, bad))]
+
+
+def huge_file(tmp: Path) -> list[str]:
+    folder = dataset(tmp, "")
+    with (folder / "zz-bad.yaml").open("wb") as handle:
+        handle.truncate(100 * 1024 * 1024)  # 100 MB, sparse
+    return ["load", str(folder)]
+
+
+def unreadable(tmp: Path) -> list[str]:
+    """Without read permission; root reads any file, so for root a file whose read fails."""
+    folder = dataset(tmp, "- id: person/b\n")
+    target = folder / "zz-bad.yaml"
+    if os.geteuid() == 0:
+        target.unlink()
+        target.symlink_to("/proc/self/mem")  # stat says a file; reading it is an I/O error
+    else:
+        target.chmod(0)
+    return ["load", str(folder)]
+
+
+def user_queries(tmp: Path, name: str, text: str) -> str:
+    folder = tmp / "queries"
+    folder.mkdir(exist_ok=True)
+    (folder / f"{name}.cypher").write_text(text, encoding="utf-8")
+    return str(folder)
+
+
+def saved(name: str, text: str, *run: str) -> Callable[[Path], list[str]]:
+    return lambda tmp: ["--queries-dir", user_queries(tmp, name, text), "query", "run", name, *run]
+
+
+def quote_missing(tmp: Path) -> list[str]:
+    folder = dataset(
+        tmp,
+        "- id: person/bob\n  name: Bob\n  cite:\n    - source: source/s\n"
+        '      quote: "Bob was never mentioned"\n',
+    )
+    return ["verify", str(folder)]
+
+
+def parent_is_file(tmp: Path) -> list[str]:
+    (tmp / "afile").write_text("x")
+    return ["--db", str(tmp / "afile" / "x.lbug"), "load"]
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+HEADER = "// name: {name}\n// title: T\n"
+CASES: dict[str, Case] = {
+    # --- dataset files -----------------------------------------------------------------
+    "yaml-syntax": Case(
+        "dataset",
+        "an unclosed `[` in YAML",
+        load_bad("- id: person/b\n  name: [B\n"),
+        1,
+        r"zz-bad\.yaml:3: YAML syntax: .*",
+    ),
+    "tab-indent": Case(
+        "dataset",
+        "a tab used for indentation",
+        load_bad("- id: person/b\n\tname: B\n"),
+        1,
+        r"zz-bad\.yaml:2: YAML syntax",
+    ),
+    "wrong-type": Case(
+        "dataset",
+        "text where a number belongs",
+        load_bad(
+            "- id: inspection/x\n  name: X\n  number: four\n"
+            "  cite: [{source: source/s, quote: A}]\n"
+        ),
+        1,
+        r"zz-bad\.yaml:3: Inspection 'inspection/x': number: .*integer",
+    ),
+    "bad-choice": Case(
+        "dataset",
+        "a value outside a property's choices",
+        load_bad(
+            "- id: finding/x\n  name: X\n  kind: scandal\n  cite: [{source: source/s, quote: A}]\n"
+        ),
+        1,
+        r"zz-bad\.yaml:3: Finding 'finding/x': kind: Input should be",
+    ),
+    "unknown-property": Case(
+        "dataset",
+        "a property the label does not have",
+        load_bad("- id: person/b\n  name: B\n  shoe_size: 9\n"),
+        1,
+        r"zz-bad\.yaml:3: Person 'person/b': unknown property 'shoe_size'",
+    ),
+    "unknown-prefix": Case(
+        "dataset",
+        "an id whose prefix names no label",
+        load_bad("- id: villain/b\n  name: B\n"),
+        1,
+        r"zz-bad\.yaml:1: id 'villain/b' has no known prefix",
+    ),
+    "duplicate-id": Case(
+        "dataset",
+        "an id declared twice",
+        load_bad("- id: person/ann\n  name: Ann again\n"),
+        1,
+        r"zz-bad\.yaml:1: duplicate id 'person/ann' \(first declared at .*base\.yaml:6\)",
+    ),
+    "unknown-id": Case(
+        "dataset",
+        "a relationship to an id nobody declares",
+        load_bad("- extend: person/ann\n  holds: post/nowhere\n"),
+        1,
+        r"zz-bad\.yaml:2: holds: unknown id 'post/nowhere'",
+    ),
+    "extend-unknown": Case(
+        "dataset",
+        "`extend` of an id nobody declares",
+        load_bad("- extend: person/nobody\n  cite: []\n"),
+        1,
+        r"zz-bad\.yaml:1: extend: no record declares 'person/nobody'",
+    ),
+    "forbidden-relationship": Case(
+        "dataset",
+        "a relationship between labels the schema does not allow",
+        load_bad("- extend: post/dcs\n  holds: person/ann\n"),
+        1,
+        r"zz-bad\.yaml:2: HOLDS cannot join Post 'post/dcs' -> Person 'person/ann' \(allowed: ",
+    ),
+    "missing-citation": Case(
+        "dataset",
+        "a record with no citation",
+        load_bad("- id: person/b\n  name: B\n"),
+        1,
+        r"zz-bad\.yaml:1: 'person/b' has no citation: add `cite`",
+    ),
+    "unknown-source": Case(
+        "dataset",
+        "a citation of a source nobody declares",
+        load_bad("- id: person/b\n  name: B\n  cite: [{source: source/nope, quote: B}]\n"),
+        1,
+        r"zz-bad\.yaml:3: citation: unknown source 'source/nope'",
+    ),
+    "impossible-date": Case(
+        "dataset",
+        "30 February",
+        load_bad("- extend: person/ann\n  holds:\n    - to: post/dcs\n      start: 2017-02-30\n"),
+        1,
+        r"zz-bad\.yaml:4: HOLDS: start: '2017-02-30' is not a real date",
+    ),
+    "vague-date": Case(
+        "dataset",
+        "a date written as words",
+        load_bad("- extend: person/ann\n  holds:\n    - to: post/dcs\n      start: July 2015\n"),
+        1,
+        r"zz-bad\.yaml:4: HOLDS: start: 'July 2015' is not a date: write YYYY",
+    ),
+    "empty-file": Case(
+        "dataset",
+        "an empty file",
+        load_bad(""),
+        1,
+        r"zz-bad\.yaml:1: empty file: expected a list of records",
+    ),
+    "not-a-list": Case(
+        "dataset",
+        "a mapping where a list of records belongs",
+        load_bad("id: person/b\n"),
+        1,
+        r"zz-bad\.yaml:1: expected a list of records",
+    ),
+    "binary-file": Case(
+        "dataset",
+        "a binary file named .yaml",
+        load_bad(b"\x00\x01\x02\xff"),
+        1,
+        r"zz-bad\.yaml: not a text file \(binary content\)",
+    ),
+    "non-utf8": Case(
+        "dataset",
+        "Latin-1 text",
+        load_bad("- id: person/b\n  name: Bé\n".encode("latin-1")),
+        1,
+        r"zz-bad\.yaml:2: not UTF-8 text; save the file as UTF-8",
+    ),
+    "control-characters": Case(
+        "dataset",
+        "a raw control character (BEL) inside a name",
+        load_bad("- id: person/b\n  name: B\x07ob\n"),
+        1,
+        r"zz-bad\.yaml:2: YAML does not allow the control character U\+0007",
+    ),
+    "huge-file": Case(
+        "dataset",
+        "a 100 MB file",
+        huge_file,
+        1,
+        r"zz-bad\.yaml: 100 MiB is more than a dataset file may hold \(64 MiB\)",
+    ),
+    "missing-folder": Case(
+        "dataset",
+        "a folder that does not exist",
+        lambda tmp: ["load", str(tmp / "nowhere")],
+        1,
+        r"nowhere: no such file or folder",
+    ),
+    "unreadable-file": Case(
+        "dataset",
+        "a file without read permission",
+        unreadable,
+        1,
+        r"zz-bad\.yaml: cannot read: (Permission denied|Input/output error)",
+    ),
+    "quote-not-in-source": Case(
+        "dataset",
+        "`oversight verify`: a quote its source does not hold",
+        quote_missing,
+        1,
+        r"zz-bad\.yaml:4: quote for 'person/bob' is not in source/s: "
+        r"\"Bob was never mentioned\"",
+    ),
+    # --- saved and ad-hoc queries -----------------------------------------------------
+    "unknown-query": Case(
+        "queries",
+        "a saved query name that does not exist",
+        lambda tmp: ["query", "run", "who-knew"],
+        2,
+        r"no saved query named 'who-knew'; known: accountability-for-inspection",
+    ),
+    "missing-parameter": Case(
+        "queries",
+        "a required parameter left out",
+        lambda tmp: ["query", "run", "evidence"],
+        2,
+        r"query 'evidence': missing parameter 'entity'; expected parameters: "
+        r"entity: string \(required\)",
+    ),
+    "extra-parameter": Case(
+        "queries",
+        "a parameter the query does not take",
+        lambda tmp: ["query", "run", "evidence", "--param", "entity=x", "--param", "colour=red"],
+        2,
+        r"query 'evidence': unknown parameter 'colour'; expected parameters",
+    ),
+    "ill-typed-parameter": Case(
+        "queries",
+        "text where an int belongs",
+        lambda tmp: ["query", "run", "accountability-gaps", "--param", "min_findings=many"],
+        2,
+        r"query 'accountability-gaps': parameter 'min_findings': "
+        r"'many' is not an int",
+    ),
+    "param-without-equals": Case(
+        "queries",
+        "`--param` without NAME=VALUE",
+        lambda tmp: ["cypher", "RETURN 1", "--param", "oops"],
+        2,
+        r"Invalid value for --param: 'oops' is not NAME=VALUE",
+    ),
+    "malformed-header": Case(
+        "queries",
+        "a saved query header with an unknown key",
+        saved(
+            "bad-header", "// name: bad-header\n// title: T\n// colour: red\nMATCH (n) RETURN n\n"
+        ),
+        1,
+        r"bad-header\.cypher:3: unknown key 'colour'",
+    ),
+    "saved-syntax-error": Case(
+        "queries",
+        "a saved query with a Cypher syntax error",
+        saved("broken", HEADER.format(name="broken") + "MATCH (n RETURN n\n"),
+        1,
+        r"broken\.cypher: Parser exception",
+    ),
+    "saved-query-writes": Case(
+        "queries",
+        "a saved query that writes",
+        saved("wipe", HEADER.format(name="wipe") + "MATCH (n) DETACH DELETE n\n"),
+        1,
+        r"wipe\.cypher:3: DETACH changes the graph; saved queries only read",
+    ),
+    "adhoc-syntax-error": Case(
+        "queries",
+        "an ad-hoc query with a syntax error",
+        lambda tmp: ["cypher", "MATCH (n RETURN n"],
+        1,
+        r"Parser exception: Invalid input <MATCH \(n RETURN>",
+    ),
+    "adhoc-write": Case(
+        "queries",
+        "an ad-hoc query that writes, without --write",
+        lambda tmp: ["cypher", "MATCH (n) DETACH DELETE n"],
+        1,
+        r"this query writes; reads are read-only \(use --write to change the graph\)",
+    ),
+    "unknown-label": Case(
+        "queries",
+        "an ad-hoc query naming a label the schema lacks",
+        lambda tmp: ["cypher", "MATCH (n:Villain) RETURN n"],
+        1,
+        r"Binder exception: Table Villain does not exist",
+    ),
+    # --- entities ---------------------------------------------------------------------
+    "entity-no-match": Case(
+        "entities",
+        "`explore` with a name nobody has",
+        lambda tmp: ["explore", "Debbi Jnes", "-o", str(tmp / "v.html")],
+        1,
+        r"no entity is called 'Debbi Jnes'; did you mean 'Debbie Jones' "
+        r"\(person/debbie-jones\)",
+    ),
+    "entity-ambiguous": Case(
+        "entities",
+        "`explore` with a name several entities share",
+        lambda tmp: ["explore", "Tower Hamlets", "-o", str(tmp / "v.html")],
+        1,
+        r"'Tower Hamlets' matches \d+ entities: body/tower-hamlets-council .*"
+        r"give an id",
+    ),
+    "unknown-relationship-type": Case(
+        "entities",
+        "`explore --types` with a type the schema lacks",
+        lambda tmp: [
+            "explore",
+            "person/debbie-jones",
+            "--types",
+            "HOLDS,BRIBED",
+            "-o",
+            str(tmp / "v.html"),
+        ],
+        2,
+        r"--types: unknown relationship type BRIBED \(known: HOLDS, ",
+    ),
+    # --- stores -----------------------------------------------------------------------
+    "db-folder-missing": Case(
+        "stores",
+        "`--db` in a folder that does not exist",
+        lambda tmp: ["--db", str(tmp / "no" / "x.lbug"), "load"],
+        1,
+        r"x\.lbug: .*/no does not exist",
+    ),
+    "db-parent-is-file": Case(
+        "stores", "`--db` below a file", parent_is_file, 1, r"x\.lbug: .*afile is not a folder"
+    ),
+    "db-not-loaded": Case(
+        "stores",
+        "reading a database that was never loaded",
+        lambda tmp: ["--db", str(tmp / "new.lbug"), "stats"],
+        1,
+        r"new\.lbug: no database here yet; run `oversight load` first",
+    ),
+    "neo4j-unreachable": Case(
+        "stores",
+        "Neo4j not listening at the URI",
+        lambda tmp: ["--neo4j", f"bolt://127.0.0.1:{free_port()}", "stats"],
+        1,
+        r"bolt://127\.0\.0\.1:\d+: cannot reach Neo4j: connection refused",
+        env={"NEO4J_PASSWORD": "not-printed"},
+    ),
+    "neo4j-no-password": Case(
+        "stores",
+        "Neo4j without NEO4J_PASSWORD, not on a terminal",
+        lambda tmp: ["--neo4j", "bolt://127.0.0.1:7687", "stats"],
+        1,
+        r"bolt://127\.0\.0\.1:7687: set NEO4J_PASSWORD to the Neo4j password",
+    ),
+    # --- output -----------------------------------------------------------------------
+    "html-output-unwritable": Case(
+        "output",
+        "`-o` into a folder that does not exist",
+        lambda tmp: ["explore", "person/debbie-jones", "-o", str(tmp / "no" / "v.html")],
+        1,
+        r"v\.html: cannot write: No such file or directory",
+    ),
+    "csv-output-unwritable": Case(
+        "output",
+        "`--format csv -o` into a missing folder",
+        lambda tmp: [
+            "cypher",
+            "RETURN 1 AS one",
+            "--format",
+            "csv",
+            "-o",
+            str(tmp / "no" / "x.csv"),
+        ],
+        1,
+        r"x\.csv: cannot write: No such file or directory",
+    ),
+    "export-unwritable": Case(
+        "output",
+        "`export -o` into a missing folder",
+        lambda tmp: ["export", "--format", "graphml", "-o", str(tmp / "no" / "g.graphml")],
+        1,
+        r"g\.graphml: cannot write: .*No such file or directory",
+    ),
+    "render-past-limit": Case(
+        "output",
+        "a view far past the size limit",
+        lambda tmp: ["cypher", "MATCH (n) RETURN n", "--format", "html", "-o", str(tmp / "v.html")],
+        1,
+        r"the result has \d+ nodes, more than the view limit of 1500",
+    ),
+    "html-without-output": Case(
+        "output",
+        "`--format html` without `-o`",
+        lambda tmp: ["cypher", "RETURN 1", "--format", "html"],
+        2,
+        r"--format html needs -o FILE\.html",
+    ),
+    "unknown-option": Case(
+        "usage",
+        "an option the command does not have",
+        lambda tmp: ["load", "--fast"],
+        2,
+        r"No such option '--fast'\. \(see 'oversight load --help'\)",
+    ),
+    "unknown-command": Case(
+        "usage",
+        "a command that does not exist",
+        lambda tmp: ["destroy"],
+        2,
+        r"No such command 'destroy'",
+    ),
+}
+
+
+@pytest.fixture(scope="module")
+def big_db(tmp_path_factory: pytest.TempPathFactory, loaded_db: Path) -> Path:
+    """The bundled dataset plus 1,600 extra people: past the view limit."""
+    path = tmp_path_factory.mktemp("big") / "big.lbug"
+    shutil.copy(loaded_db, path)
+    with EmbeddedStore(path) as store:
+        store.write(
+            "UNWIND range(1, 1600) AS i CREATE (:Person {id: 'person/x' + CAST(i AS STRING), "
+            "name: 'X'})"
+        )
+    return path
+
+
+def counts(db: Path) -> dict | None:
+    if not db.exists():
+        return None
+    with EmbeddedStore(db, read_only=True) as store:
+        return store.counts()
+
+
+def run_case(name: str, case: Case, tmp: Path, source_db: Path) -> tuple[int, str, str]:
+    db = tmp / "db.lbug"
+    shutil.copy(source_db, db)
+    args = case.make(tmp)
+    env = {k: v for k, v in os.environ.items() if not k.startswith("NEO4J_")}
+    proc = subprocess.run(
+        [sys.executable, "-m", "oversight", "--db", str(db), *args],
+        capture_output=True,
+        text=True,
+        cwd=tmp,
+        timeout=120,
+        env=env | (case.env or {}),
+        stdin=subprocess.DEVNULL,
+    )
+    return proc.returncode, proc.stdout, proc.stderr
+
+
+@pytest.mark.parametrize("name", list(CASES))
+def test_matrix_row(name: str, tmp_path: Path, loaded_db: Path, big_db: Path) -> None:
+    case = CASES[name]
+    source = big_db if name == "render-past-limit" else loaded_db
+    before = counts(source)
+    code, _, stderr = run_case(name, case, tmp_path, source)
+    lines = stderr.strip().splitlines()
+    assert "Traceback" not in stderr
+    assert len(lines) == 1, stderr
+    assert lines[0].startswith("error: ")
+    assert re.search(case.expect, lines[0]), lines[0]
+    assert code == case.exit, lines[0]
+    if (tmp_path / "db.lbug").exists():
+        assert counts(tmp_path / "db.lbug") == before
+    message = lines[0].replace(str(tmp_path), "<tmp>")
+    MESSAGES[name] = re.sub(r"127\.0\.0\.1:\d+", "127.0.0.1:PORT", message)
+
+
+MESSAGES: dict[str, str] = {}
+
+
+def markdown(messages: dict[str, str]) -> str:
+    rows = [
+        "# What oversight says when something is wrong",
+        "",
+        "Generated from `tests/test_error_matrix.py`, which runs every row against a copy of a",
+        "loaded database (`OVERSIGHT_REGEN_DOCS=1 pytest tests/test_error_matrix.py` rewrites it).",
+        "Every row: one line on stderr, no traceback (`--debug` shows one), and the store exactly",
+        "as it was. Exit 2: the command line is wrong; exit 1: the input, data or store failed.",
+        "",
+        "| # | group | input | message | exit |",
+        "|---|---|---|---|---|",
+    ]
+    for number, (name, case) in enumerate(CASES.items(), 1):
+        message = messages.get(name, "").replace("|", "\\|")
+        rows.append(
+            f"| {number} | {case.group} | {case.input} (`{name}`) | `{message}` | {case.exit} |"
+        )
+    rows += [
+        "",
+        "Tested elsewhere, with the same rules:",
+        "",
+        "| input | behaviour | test |",
+        "|---|---|---|",
+        "| Ctrl-C during a load | `error: interrupted; any unfinished write was rolled back`, exit 130,"
+        " store as before | `tests/test_faults.py::test_ctrl_c_during_a_load_rolls_back` |",
+        "| SIGKILL at a random point of a load, 20 times | the store is as before or as after, never"
+        " between | `tests/test_faults.py::test_sigkill_leaves_before_or_after` |",
+        "| a second process writing to the same embedded database | `...: the database is open in"
+        " another oversight or LadybugDB process; close that process and try again`, exit 1 |"
+        " `tests/test_faults.py::test_second_writer_is_refused` |",
+        "| Neo4j: wrong password, connection dropped mid-load | one line, exit 1; the password is"
+        " never printed | `tests/test_neo4j_faults.py` (a fake Bolt server) |",
+        "| HTML, script and control characters inside data | shown as text in views and tables;"
+        " nothing runs | `tests/test_views.py::test_payloads_in_data_show_as_text_and_run_nothing` |",
+        "| generated and mutated dataset files and query headers | a one-line error or success,"
+        " never another exception, never a partial write | `tests/test_fuzz.py` |",
+        "| a parameter holding Cypher text | a plain value: no rows, store unchanged |"
+        " `tests/test_faults.py::test_cypher_in_a_parameter_is_a_value` |",
+    ]
+    return "\n".join(rows) + "\n"
+
+
+def test_docs_errors_md_matches_the_matrix() -> None:
+    """Runs after the rows (file order): the doc must show what the commands really print."""
+    if len(MESSAGES) != len(CASES):
+        pytest.skip("run the whole matrix to compare docs/errors.md")
+    text = markdown(MESSAGES)
+    if REGEN:
+        DOC.write_text(text, encoding="utf-8")
+    assert DOC.read_text(encoding="utf-8") == text
