@@ -6,7 +6,6 @@ that `oversight --help` stays fast.
 
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -39,7 +38,71 @@ def _ask_password() -> str:
 pass_context = click.make_pass_decorator(Context)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+# Commands in their own modules, imported only when run: `oversight --help` lists them from
+# this table (tests/test_cli.py checks each line against the command's own help).
+LAZY_COMMANDS: dict[str, tuple[str, str]] = {
+    "query": (
+        "oversight.query_commands:query",
+        "Saved, parameterised queries that answer investigators' questions.",
+    ),
+    "render": (
+        "oversight.view_commands:render",
+        "Draw saved query NAME as one self-contained HTML file.",
+    ),
+    "explore": (
+        "oversight.view_commands:explore",
+        "Draw the neighbourhood of ENTITY (an id, a name or an alias).",
+    ),
+    "export": (
+        "oversight.view_commands:export",
+        "Export the whole graph, or saved queries' results, for Gephi, Cytoscape or neo4j-admin.",
+    ),
+    "load-documents": (
+        "oversight.document_commands:load_documents",
+        "Load documents (.txt, .md, .html, .pdf; files or folders) as passages that mention",
+    ),
+    "candidates": (
+        "oversight.document_commands:candidates",
+        "Names in loaded documents that match no known entity: people and bodies that may",
+    ),
+    "synth": (
+        "oversight.synth_commands:synth",
+        "Write a synthetic dataset: per authority its council, posts and their holders, bodies,",
+    ),
+}
+
+
+class LazyGroup(click.Group):
+    """A group whose commands in LAZY_COMMANDS are imported only when one of them runs."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*super().list_commands(ctx), *LAZY_COMMANDS})
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        if name in LAZY_COMMANDS and name not in self.commands:
+            import importlib
+
+            module, attribute = LAZY_COMMANDS[name][0].split(":")
+            self.add_command(getattr(importlib.import_module(module), attribute), name)
+        return super().get_command(ctx, name)
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        """As click does it, but lazy commands' help comes from the table, unimported."""
+        from click.utils import make_default_short_help
+
+        names = self.list_commands(ctx)
+        limit = formatter.width - 6 - max(map(len, names))
+        rows = []
+        for name in names:
+            if name in LAZY_COMMANDS and name not in self.commands:
+                rows.append((name, make_default_short_help(LAZY_COMMANDS[name][1], limit)))
+            else:
+                rows.append((name, self.commands[name].get_short_help_str(limit)))
+        with formatter.section("Commands"):
+            formatter.write_dl(rows)
+
+
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option(
     "--db",
     envvar="OVERSIGHT_DB",
@@ -127,6 +190,8 @@ def stats(ctx: Context, fmt: str) -> None:
     with ctx.store(read_only=True) as store:
         counts = store.counts()
     if fmt == "json":
+        import json
+
         click.echo(json.dumps(counts, indent=2))
         return
     from rich.console import Console
@@ -201,6 +266,8 @@ def cypher(
 
 
 def _parse_param(text: str) -> tuple[str, Any]:
+    import json
+
     name, sep, value = text.partition("=")
     if not sep or not name.isidentifier():
         raise click.BadParameter(f"'{text}' is not NAME=VALUE", param_hint="--param")
@@ -281,18 +348,6 @@ def _where(ctx: Context) -> str:
     return uri or str(ctx.db or os.environ.get("OVERSIGHT_DB") or "oversight.lbug")
 
 
-def _register() -> None:
-    """Commands that live in their own modules (imported here: they are small and click-only)."""
-    from oversight.document_commands import candidates, load_documents
-    from oversight.query_commands import query
-    from oversight.synth_commands import synth
-    from oversight.view_commands import explore, export, render
-
-    for command in (query, render, explore, export, load_documents, candidates, synth):
-        cli.add_command(command)
-
-
-_register()
 
 
 def main() -> None:

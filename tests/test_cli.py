@@ -122,3 +122,16 @@ def test_html_view_is_self_contained(loaded_db: Path, tmp_path: Path) -> None:
     assert "vis.Network" in page
     assert "Debbie Jones" in page
     assert not re.search(r"<(script|link|img|iframe)[^>]*\b(src|href)\s*=", page)
+
+
+def test_help_lists_lazy_commands_with_their_own_help() -> None:
+    """`oversight --help` does not import the command modules; its table must not drift."""
+    import importlib
+
+    from oversight.cli import LAZY_COMMANDS
+
+    for name, (target, first_line) in LAZY_COMMANDS.items():
+        module, attribute = target.split(":")
+        command = getattr(importlib.import_module(module), attribute)
+        assert command.name == name
+        assert (command.help or "").strip().splitlines()[0] == first_line
