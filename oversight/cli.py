@@ -348,8 +348,6 @@ def _where(ctx: Context) -> str:
     return uri or str(ctx.db or os.environ.get("OVERSIGHT_DB") or "oversight.lbug")
 
 
-
-
 def main() -> None:
     """Entry point: user mistakes and failures are one line on stderr, with an exit code.
 
