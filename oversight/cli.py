@@ -38,6 +38,16 @@ def _ask_password() -> str:
 pass_context = click.make_pass_decorator(Context)
 
 
+QUERIES_DIR = click.option(
+    "--queries-dir",
+    "queries_dirs",
+    multiple=True,
+    type=click.Path(path_type=Path, file_okay=False),
+    metavar="DIR",
+    help="Also read saved queries from DIR (repeatable; after OVERSIGHT_QUERIES, which is "
+    "os.pathsep-separated); a query there overrides a bundled one of the same name.",
+)
+
 # Commands in their own modules, imported only when run: `oversight --help` lists them from
 # this table (tests/test_cli.py checks each line against the command's own help).
 LAZY_COMMANDS: dict[str, tuple[str, str]] = {
@@ -115,14 +125,7 @@ class LazyGroup(click.Group):
     help="Use the Neo4j server at URI (env NEO4J_URI; NEO4J_USERNAME, NEO4J_PASSWORD, "
     "NEO4J_DATABASE).",
 )
-@click.option(
-    "--queries-dir",
-    "queries_dirs",
-    multiple=True,
-    type=click.Path(path_type=Path, file_okay=False),
-    metavar="DIR",
-    help="Also read saved queries from DIR (repeatable; env OVERSIGHT_QUERIES).",
-)
+@QUERIES_DIR
 @click.option("--debug", is_flag=True, help="Show tracebacks.")
 @click.version_option(package_name="oversight")
 @click.pass_context

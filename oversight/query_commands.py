@@ -11,6 +11,8 @@ from typing import TYPE_CHECKING
 
 import click
 
+from oversight.cli import QUERIES_DIR
+
 if TYPE_CHECKING:
     from graph.result import Result
     from oversight.cli import Context
@@ -20,15 +22,7 @@ FORMATS = ("table", "csv", "json", "html")
 
 
 @click.group("query")
-@click.option(
-    "--queries-dir",
-    "queries_dirs",
-    multiple=True,
-    type=click.Path(path_type=Path, file_okay=False),
-    metavar="DIR",
-    help="Also read saved queries from DIR (repeatable; after OVERSIGHT_QUERIES, which is "
-    "os.pathsep-separated); a query there overrides a bundled one of the same name.",
-)
+@QUERIES_DIR
 @click.pass_context
 def query(ctx: click.Context, queries_dirs: tuple[Path, ...]) -> None:
     """Saved, parameterised queries that answer investigators' questions."""

@@ -19,25 +19,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from small_dataset import write_dataset
 
 from graph.embedded import EmbeddedStore
 
 DOC = Path(__file__).resolve().parent.parent / "docs" / "errors.md"
 REGEN = os.environ.get("OVERSIGHT_REGEN_DOCS") == "1"
-
-GOOD = """\
-- id: source/s
-  name: A source
-  file: s.txt
-  reliability: primary
-  cite: [{source: source/s, quote: "A source"}]
-- id: person/ann
-  name: Ann Example
-  cite: [{source: source/s, quote: "Ann Example"}]
-- id: post/dcs
-  name: DCS
-  cite: [{source: source/s, quote: "DCS"}]
-"""
 
 
 @dataclass
@@ -53,12 +40,7 @@ class Case:
 
 
 def dataset(tmp: Path, bad: str | bytes, name: str = "zz-bad.yaml") -> Path:
-    folder = tmp / "data"
-    (folder / "texts").mkdir(parents=True, exist_ok=True)
-    (folder / "texts" / "s.txt").write_text(
-        "A source about Ann Example, the DCS.", encoding="utf-8"
-    )
-    (folder / "base.yaml").write_text(GOOD, encoding="utf-8")
+    folder = write_dataset(tmp / "data")
     target = folder / name
     if isinstance(bad, bytes):
         target.write_bytes(bad)

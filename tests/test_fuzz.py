@@ -15,6 +15,7 @@ import pytest
 import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from small_dataset import write_dataset
 
 from graph.embedded import EmbeddedStore
 from graph.errors import OversightError
@@ -124,9 +125,7 @@ def mutated(draw: st.DrawFn, text: str) -> bytes:
 
 
 def folder_with(tmp: Path, name: str, content: bytes) -> Path:
-    folder = tmp / name
-    (folder / "texts").mkdir(parents=True, exist_ok=True)
-    (folder / "texts" / "s.txt").write_text("A source about Ann Example, the DCS.")
+    folder = write_dataset(tmp / name, base=None)
     (folder / "data.yaml").write_bytes(content)
     return folder
 

@@ -8,22 +8,9 @@ import textwrap
 from pathlib import Path
 
 import pytest
+from small_dataset import write_dataset
 
 from graph.embedded import EmbeddedStore
-
-GOOD = """\
-- id: source/s
-  name: A source
-  file: s.txt
-  reliability: primary
-  cite: [{source: source/s, quote: "A source"}]
-- id: person/ann
-  name: Ann Example
-  cite: [{source: source/s, quote: "Ann Example"}]
-- id: post/dcs
-  name: DCS
-  cite: [{source: source/s, quote: "DCS"}]
-"""
 
 
 def oversight(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
@@ -37,10 +24,7 @@ def oversight(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
 
 @pytest.fixture
 def folder(tmp_path: Path) -> Path:
-    data = tmp_path / "data"
-    (data / "texts").mkdir(parents=True)
-    (data / "texts" / "s.txt").write_text("A source about Ann Example, the DCS.", encoding="utf-8")
-    (data / "base.yaml").write_text(GOOD, encoding="utf-8")
+    data = write_dataset(tmp_path / "data")
     assert oversight("load", str(data), cwd=tmp_path).returncode == 0
     return data
 
