@@ -42,12 +42,19 @@ from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 from graph import statements
-from graph.schema import Label, RelType, Schema, stored_columns
-from graph.store import NodeRows, Progress, RelRows, StoreError, _absent_columns, _batches
+from graph.schema import Label, RelType, Schema
+from graph.store import (
+    NodeRows,
+    Progress,
+    RelRows,
+    Statement,
+    StoreError,
+    merge_node_batches,
+    merge_relationship_batches,
+)
 
 Rows = list[dict[str, Any]]
 Query = Callable[[str, dict[str, Any]], list[list[Any]]]  # a read inside the transaction
-Statement = tuple[str, dict[str, Any]]
 
 # Below about 6,000 rows MERGE batches are faster: a COMMIT after COPYs costs ~0.5 s.
 BULK_MIN_ROWS = 5000
@@ -101,7 +108,7 @@ def bulk_statements(
             else:
                 yield f"COPY {label.name} FROM $rows", {"rows": table}
                 _advance(progress, len(fresh))
-        yield from _merge_nodes(model, label, again, batch_size, progress)
+        yield from merge_node_batches(model, label, again, batch_size, progress)
     for (type_name, start, end), rows in relationships.items():
         reltype = model.reltype(type_name)
         rows = known.joined(start, end, _last_per_id(rows))
@@ -113,7 +120,9 @@ def bulk_statements(
             yield f"COPY {reltype.name} FROM $rows (from='{start}', to='{end}')", {"rows": table}
             _advance(progress, len(rows))
         else:
-            yield from _merge_rels(model, reltype, start, end, rows, batch_size, progress)
+            yield from merge_relationship_batches(
+                model, reltype, start, end, rows, batch_size, progress
+            )
 
 
 def _table_columns(query: Query, table: str) -> list[tuple[str, str]]:
@@ -166,32 +175,6 @@ def _last_per_id(rows: Rows) -> Rows:
     if len({row["id"] for row in rows}) == len(rows):
         return rows
     return list({row["id"]: row for row in rows}.values())
-
-
-def _merge_nodes(
-    model: Schema, label: Label, rows: Rows, batch_size: int, progress: Progress | None
-) -> Iterable[Statement]:
-    columns = stored_columns(model.node_properties(label))
-    for batch in _batches(rows, batch_size):
-        absent, params = _absent_columns(columns, batch)
-        yield statements.upsert_nodes(model, label, absent), params
-        _advance(progress, len(batch))
-
-
-def _merge_rels(
-    model: Schema,
-    reltype: RelType,
-    start: str,
-    end: str,
-    rows: Rows,
-    batch_size: int,
-    progress: Progress | None,
-) -> Iterable[Statement]:
-    columns = stored_columns(model.rel_properties(reltype))
-    for batch in _batches(rows, batch_size):
-        absent, params = _absent_columns(columns, batch)
-        yield statements.upsert_relationships(model, reltype, start, end, absent), params
-        _advance(progress, len(batch))
 
 
 def _arrow_type(type_: str) -> Any:

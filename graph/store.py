@@ -16,7 +16,7 @@ from typing import Any
 from graph import statements
 from graph.errors import OversightError
 from graph.result import Result
-from graph.schema import Schema, schema, stored_columns
+from graph.schema import Label, RelType, Schema, schema, stored_columns
 
 DEFAULT_DB = "oversight.lbug"
 BATCH_SIZE = 1000
@@ -91,21 +91,12 @@ class Store(ABC):
             yield statements.CLEAR, {}
         for label_name, rows in nodes.items():
             label = self.schema.label(label_name)
-            columns = stored_columns(self.schema.node_properties(label))
-            for batch in _batches(rows, batch_size):
-                absent, params = _absent_columns(columns, batch)
-                yield statements.upsert_nodes(self.schema, label, absent), params
-                if progress:
-                    progress(len(batch))
+            yield from merge_node_batches(self.schema, label, rows, batch_size, progress)
         for (type_name, start, end), rows in relationships.items():
             reltype = self.schema.reltype(type_name)
-            columns = stored_columns(self.schema.rel_properties(reltype))
-            for batch in _batches(rows, batch_size):
-                absent, params = _absent_columns(columns, batch)
-                text = statements.upsert_relationships(self.schema, reltype, start, end, absent)
-                yield text, params
-                if progress:
-                    progress(len(batch))
+            yield from merge_relationship_batches(
+                self.schema, reltype, start, end, rows, batch_size, progress
+            )
 
     def counts(self) -> dict[str, dict[str, int]]:
         """Nodes per label and relationships per type."""
@@ -128,6 +119,43 @@ class Store(ABC):
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+Statement = tuple[str, dict[str, Any]]
+
+
+def merge_node_batches(
+    model: Schema,
+    label: Label,
+    rows: list[dict[str, Any]],
+    batch_size: int,
+    progress: Progress | None,
+) -> Iterable[Statement]:
+    """MERGE statements for nodes of one label, a batch each."""
+    columns = stored_columns(model.node_properties(label))
+    for batch in _batches(rows, batch_size):
+        absent, params = _absent_columns(columns, batch)
+        yield statements.upsert_nodes(model, label, absent), params
+        if progress:
+            progress(len(batch))
+
+
+def merge_relationship_batches(
+    model: Schema,
+    reltype: RelType,
+    start: str,
+    end: str,
+    rows: list[dict[str, Any]],
+    batch_size: int,
+    progress: Progress | None,
+) -> Iterable[Statement]:
+    """MERGE statements for relationships of one type between two labels, a batch each."""
+    columns = stored_columns(model.rel_properties(reltype))
+    for batch in _batches(rows, batch_size):
+        absent, params = _absent_columns(columns, batch)
+        yield statements.upsert_relationships(model, reltype, start, end, absent), params
+        if progress:
+            progress(len(batch))
 
 
 def _batches(rows: list[dict[str, Any]], size: int) -> Iterable[list[dict[str, Any]]]:

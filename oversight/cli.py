@@ -287,16 +287,14 @@ def _emit(
     *,
     title: str,
     subtitle: str,
-    store: Store | None = None,
+    store: Store,
 ) -> None:
-    """Print or write a result as a table, CSV, JSON or (with a store, for its evidence) HTML."""
+    """Print or write a result as a table, CSV, JSON or HTML (the store gives its evidence)."""
     from oversight import output as out
 
     if fmt == "html":
         if output is None:
             raise click.UsageError("--format html needs -o FILE.html")
-        if store is None:
-            raise click.UsageError("--format html is not available here")
         emit_view(store, result, output, title=title, query=subtitle)
         return
     if fmt == "table" and output is None:

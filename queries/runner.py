@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from graph.errors import UsageProblem
 from graph.result import Result
+from graph.store import StoreError
 from queries.library import MISSING, QueryError, SavedQuery, a, coerce
 
 if TYPE_CHECKING:
@@ -104,8 +105,6 @@ def _from_text(query: SavedQuery, name: str, type_: str, text: str) -> Any:
 
 def run(store: Store, query: SavedQuery, values: Mapping[str, Any] | None = None) -> Result:
     """Bind the values and run the query in the store's read-only transaction."""
-    from graph.store import StoreError
-
     bound = bind(query, values or {})
     try:
         return store.read(query.text, bound)
