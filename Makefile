@@ -8,7 +8,7 @@ LINT_MODULES := tests/cypher_lint/node_modules/.installed
 DEMO_DB   := oversight.lbug
 DEMO_HTML := out/accountability-2017.html
 
-.PHONY: install demo test lint format bench clean
+.PHONY: install demo test lint format bench dist clean
 
 install: $(STAMP)
 
@@ -41,8 +41,14 @@ format: $(STAMP)
 test: $(STAMP) $(LINT_MODULES) lint
 	$(BIN)/python -m pytest
 
+# The sdist and wheel a user would `pip install` (distribution oversight-graph, command oversight).
+dist: $(STAMP)
+	rm -rf dist
+	$(BIN)/python -m build --outdir dist .
+	$(BIN)/twine check --strict dist/*
+
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py
 
 clean:
-	rm -rf $(VENV) tests/cypher_lint/node_modules out $(DEMO_DB) $(DEMO_DB).wal
+	rm -rf $(VENV) tests/cypher_lint/node_modules out dist build $(DEMO_DB) $(DEMO_DB).wal

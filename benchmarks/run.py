@@ -78,7 +78,7 @@ def main() -> None:
 
 
 def _run(args: argparse.Namespace) -> dict[str, Any]:
-    from loaders.synth import write_dataset
+    from oversight.loaders.synth import write_dataset
 
     with tempfile.TemporaryDirectory(prefix="oversight-bench-") as tmp:
         folder = Path(tmp)
@@ -157,8 +157,8 @@ def _child(kind: str, data: Path, db: Path, extra: list[str] | None = None) -> d
 
 def _load_once(data: Path, db: Path) -> dict[str, Any]:
     """What `oversight load DATA` does, timed by phase, in this fresh process."""
-    from graph.embedded import EmbeddedStore
-    from loaders.dataset import graph_rows, read_dataset
+    from oversight.graph.embedded import EmbeddedStore
+    from oversight.loaders.dataset import graph_rows, read_dataset
 
     peak = []  # the peak resident memory so far, after each phase
     began = time.perf_counter()
@@ -196,9 +196,9 @@ def _peak_mb() -> float:
 
 def _write_vs_copy(data: Path, folder: Path, runs: int) -> dict[str, Any]:
     """Store-write phase vs raw COPY of the same rows, alternately into fresh databases."""
-    from graph.embedded import EmbeddedStore
-    from loaders.dataset import graph_rows, read_dataset
-    from loaders.yamlfile import read_yaml
+    from oversight.graph.embedded import EmbeddedStore
+    from oversight.loaders.dataset import graph_rows, read_dataset
+    from oversight.loaders.yamlfile import read_yaml
 
     began = time.perf_counter()
     for path in sorted(data.glob("*.yaml")):
@@ -239,7 +239,7 @@ def _write_vs_copy(data: Path, folder: Path, runs: int) -> dict[str, Any]:
 
 def _raw_copy(store: Any, nodes: dict, rels: dict) -> float:
     """COPY the rows from Arrow tables prepared beforehand: only the COPYs and COMMIT count."""
-    from graph import bulk
+    from oversight.graph import bulk
 
     def columns(table: str) -> list[tuple[str, str]]:
         return store._execute(f"CALL table_info('{table}') RETURN name, type").get_all()
@@ -268,10 +268,10 @@ def _raw_copy(store: Any, nodes: dict, rels: dict) -> float:
 
 
 def _queries(db: Path, args: argparse.Namespace) -> dict[str, dict[str, Any]]:
-    from graph.embedded import EmbeddedStore
-    from loaders.synth import examples, plan_england, synthetic_parameters
-    from queries import list_queries, run_query
-    from queries.runner import example_values
+    from oversight.graph.embedded import EmbeddedStore
+    from oversight.loaders.synth import examples, plan_england, synthetic_parameters
+    from oversight.queries import list_queries, run_query
+    from oversight.queries.runner import example_values
 
     stand_ins = examples(plan_england(args.authorities, args.years, args.seed))
     timings: dict[str, dict[str, Any]] = {}
@@ -299,12 +299,12 @@ def _queries(db: Path, args: argparse.Namespace) -> dict[str, dict[str, Any]]:
 
 
 def _render(db: Path, folder: Path, size: int = 1000, runs: int = 5) -> dict[str, Any]:
-    from graph.embedded import EmbeddedStore
-    from graph.result import Result
-    from visualise.html import ViewSpec, write_view
+    from oversight.graph.embedded import EmbeddedStore
+    from oversight.graph.result import Result
+    from oversight.visualise.html import ViewSpec, write_view
 
     try:
-        from visualise.citations import citations
+        from oversight.visualise.citations import citations
     except ImportError:  # an older tree: views without the evidence panel
 
         def citations(store: Any, result: Any) -> Any:

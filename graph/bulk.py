@@ -41,9 +41,9 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
-from graph import statements
-from graph.schema import Label, RelType, Schema
-from graph.store import (
+from oversight.graph import statements
+from oversight.graph.schema import Label, RelType, Schema
+from oversight.graph.store import (
     NodeRows,
     Progress,
     RelRows,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from graph.schema import Property, Schema, schema
+from oversight.graph.schema import Property, Schema, schema
 
 
 def _property(prop: Property) -> str:

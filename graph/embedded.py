@@ -7,11 +7,10 @@ from pathlib import Path as FilePath
 from typing import Any
 
 import real_ladybug as lb
-
-from graph import bulk, statements
-from graph.result import Node, Path, Relationship, Result, clean_properties
-from graph.schema import Schema
-from graph.store import BATCH_SIZE, NodeRows, Progress, RelRows, Store, StoreError
+from oversight.graph import bulk, statements
+from oversight.graph.result import Node, Path, Relationship, Result, clean_properties
+from oversight.graph.schema import Schema
+from oversight.graph.store import BATCH_SIZE, NodeRows, Progress, RelRows, Store, StoreError
 
 InternalId = tuple[int, int]  # (table, offset)
 

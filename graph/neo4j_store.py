@@ -10,11 +10,10 @@ from typing import Any
 import neo4j
 from neo4j import exceptions as neo4j_errors
 from neo4j import graph as neo4j_graph
-
-from graph import statements
-from graph.result import Node, Path, Relationship, Result, clean_properties
-from graph.schema import Schema
-from graph.store import Store, StoreError
+from oversight.graph import statements
+from oversight.graph.result import Node, Path, Relationship, Result, clean_properties
+from oversight.graph.schema import Schema
+from oversight.graph.store import Store, StoreError
 
 CONNECTION_TIMEOUT = 5.0  # seconds to connect; twice that to connect, handshake and log in
 # How long the driver goes on retrying a transaction that failed transiently (a dropped

@@ -7,7 +7,7 @@ Labels and types in these texts come from the schema, never from user input.
 
 from __future__ import annotations
 
-from graph.schema import Label, RelType, Schema, stored_columns
+from oversight.graph.schema import Label, RelType, Schema, stored_columns
 
 
 def ladybug_ddl(schema: Schema) -> list[str]:

@@ -13,10 +13,10 @@ from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
-from graph import statements
-from graph.errors import OversightError
-from graph.result import Result
-from graph.schema import Label, RelType, Schema, schema, stored_columns
+from oversight.graph import statements
+from oversight.graph.errors import OversightError
+from oversight.graph.result import Result
+from oversight.graph.schema import Label, RelType, Schema, schema, stored_columns
 
 DEFAULT_DB = "oversight.lbug"
 BATCH_SIZE = 1000
@@ -195,7 +195,7 @@ def open_store(
     """
     uri = neo4j_uri or os.environ.get("NEO4J_URI")
     if uri:
-        from graph.neo4j_store import Neo4jStore
+        from oversight.graph.neo4j_store import Neo4jStore
 
         password = os.environ.get("NEO4J_PASSWORD")
         if password is None:
@@ -211,7 +211,7 @@ def open_store(
             password=password,
             database=os.environ.get("NEO4J_DATABASE") or None,
         )
-    from graph.embedded import EmbeddedStore
+    from oversight.graph.embedded import EmbeddedStore
 
     path = Path(db or os.environ.get("OVERSIGHT_DB") or DEFAULT_DB)
     return EmbeddedStore(path, read_only=read_only)

@@ -10,17 +10,18 @@ import gc
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from oversight.graph.errors import OversightError
+from oversight.graph.schema import Label, RelType, Schema, schema
+from oversight.loaders.records import Citation, first_error, node_model, rel_model, stored_values
+from oversight.loaders.yamlfile import LineDict, YamlError, read_yaml
 from pydantic import ValidationError
 
-from graph.errors import OversightError
-from graph.schema import Label, RelType, Schema, schema
-from loaders.records import Citation, first_error, node_model, rel_model, stored_values
-from loaders.yamlfile import LineDict, YamlError, read_yaml
-
-BUNDLED = Path(__file__).resolve().parent.parent / "data" / "tower_hamlets"
+# Package data (importlib.resources), so an installed wheel finds it as a checkout does.
+BUNDLED = Path(str(resources.files("oversight.data") / "tower_hamlets"))
 BASIS_ORDER = ("primary", "reported", "statement", "opinion")
 
 

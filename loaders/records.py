@@ -7,9 +7,8 @@ import re
 from functools import cache
 from typing import Annotated, Any, Literal
 
+from oversight.graph.schema import Property, RelType, Schema, schema
 from pydantic import BaseModel, BeforeValidator, ConfigDict, ValidationError, create_model
-
-from graph.schema import Property, RelType, Schema, schema
 
 _DATE = re.compile(r"^(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?$")
 

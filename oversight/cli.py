@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 if TYPE_CHECKING:
-    from graph.store import Store
+    from oversight.graph.store import Store
 
 FORMATS = ("table", "csv", "json", "html")
 
@@ -24,7 +24,7 @@ class Context:
         self.queries_dirs: tuple[Path, ...] = ()
 
     def store(self, *, read_only: bool = False) -> Store:
-        from graph.store import open_store
+        from oversight.graph.store import open_store
 
         ask = _ask_password if sys.stdin.isatty() else None
         return open_store(self.db, self.neo4j, read_only=read_only, ask_password=ask)
@@ -164,7 +164,7 @@ def load(ctx: Context, paths: tuple[Path, ...], replace: bool, verbose: bool, re
         click.get_current_context().invoke(load_documents, paths=paths[1:], report=report)
         return
 
-    from loaders.dataset import BUNDLED, graph_rows, read_dataset
+    from oversight.loaders.dataset import BUNDLED, graph_rows, read_dataset
 
     def say(text: str) -> None:
         if verbose:
@@ -214,7 +214,7 @@ def stats(ctx: Context, fmt: str) -> None:
 @cli.command()
 def schema() -> None:
     """Print the data model as Markdown."""
-    from graph.describe import schema_markdown
+    from oversight.graph.describe import schema_markdown
 
     click.echo(schema_markdown(), nl=False)
 
@@ -223,8 +223,8 @@ def schema() -> None:
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 def verify(paths: tuple[Path, ...]) -> None:
     """Check every quote occurs in its cited source and every element is cited."""
-    from loaders.dataset import BUNDLED, read_dataset
-    from loaders.verify import verify as check
+    from oversight.loaders.dataset import BUNDLED, read_dataset
+    from oversight.loaders.verify import verify as check
 
     dataset = read_dataset(paths or (BUNDLED,))
     failures = check(dataset)
@@ -319,8 +319,8 @@ def emit_view(
     limit: int = 1500,
 ) -> None:
     """Write the HTML view of a result, with the citations of everything it shows."""
-    from visualise.citations import citations
-    from visualise.html import ViewSpec, check_size, write_view
+    from oversight.visualise.citations import citations
+    from oversight.visualise.html import ViewSpec, check_size, write_view
 
     check_size(result, limit)
     spec = ViewSpec(title, query, dict(parameters or {}), layout, limit)
@@ -373,7 +373,7 @@ def main() -> None:
         click.echo(f"error: {_one_line(error.format_message())}", err=True)
         sys.exit(error.exit_code)
     except Exception as error:
-        from graph.errors import OversightError
+        from oversight.graph.errors import OversightError
 
         if debug or not isinstance(error, OversightError):
             raise

@@ -15,8 +15,8 @@ import click
 if TYPE_CHECKING:
     from rich.console import Console
 
-    from loaders.documents.evaluate import Score
     from oversight.cli import Context
+    from oversight.loaders.documents.evaluate import Score
 
 
 @click.command("load-documents")
@@ -37,7 +37,13 @@ def load_documents(ctx: Context, paths: tuple[Path, ...], report: bool) -> None:
     """
     from rich.progress import Progress
 
-    from loaders.documents.load import document_files, graph_rows, prepare, row_count, write_rows
+    from oversight.loaders.documents.load import (
+        document_files,
+        graph_rows,
+        prepare,
+        row_count,
+        write_rows,
+    )
 
     files = document_files(paths)
     with ctx.store() as store, Progress(transient=True) as bar:
@@ -49,13 +55,13 @@ def load_documents(ctx: Context, paths: tuple[Path, ...], report: bool) -> None:
         written = write_rows(store, rows, progress=lambda n: bar.advance(writing, n))
         scores = []
         if report:
-            from loaders.documents.report import evaluate
+            from oversight.loaders.documents.report import evaluate
 
             scores = evaluate(store, documents, linker)
     if report:
         from rich.console import Console
 
-        from loaders.documents.report import describe
+        from oversight.loaders.documents.report import describe
 
         console = Console()
         for document in documents:
@@ -80,9 +86,9 @@ def load_documents(ctx: Context, paths: tuple[Path, ...], report: bool) -> None:
 def candidates(ctx: Context, source: str | None, fmt: str) -> None:
     """Names in loaded documents that match no known entity: people and bodies that may
     deserve a place in the dataset, strongest evidence first."""
-    from loaders.documents.candidates import find_candidates, summarise
-    from loaders.documents.linker import Known, Linker
-    from loaders.documents.load import stored_passages
+    from oversight.loaders.documents.candidates import find_candidates, summarise
+    from oversight.loaders.documents.linker import Known, Linker
+    from oversight.loaders.documents.load import stored_passages
 
     rows: list[dict[str, Any]] = []
     with ctx.store(read_only=True) as store:
@@ -212,7 +218,7 @@ def _print_ofsted(console: Console, facts: dict[str, Any]) -> None:
 def _print_scores(console: Console, scores: list[Score]) -> None:
     from rich.table import Table
 
-    from loaders.documents.evaluate import total
+    from oversight.loaders.documents.evaluate import total
 
     table = Table(title="links against the curated citations", show_lines=False)
     for column in ("source", "gold", "found", "precision", "recall", "missed", "extra"):

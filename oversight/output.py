@@ -7,7 +7,7 @@ import io
 import json
 from typing import Any
 
-from graph.result import Result, plain
+from oversight.graph.result import Result, plain
 
 
 def _cell(value: Any) -> str:

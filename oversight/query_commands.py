@@ -14,9 +14,9 @@ import click
 from oversight.cli import QUERIES_DIR
 
 if TYPE_CHECKING:
-    from graph.result import Result
     from oversight.cli import Context
-    from queries.library import SavedQuery
+    from oversight.graph.result import Result
+    from oversight.queries.library import SavedQuery
 
 FORMATS = ("table", "csv", "json", "html")
 
@@ -37,7 +37,7 @@ def _dirs() -> tuple[Path, ...]:
 
 
 def _get(name: str) -> SavedQuery:
-    from queries.library import get_query
+    from oversight.queries.library import get_query
 
     return get_query(name, _dirs())
 
@@ -48,7 +48,7 @@ def list_command() -> None:
     from rich.console import Console
     from rich.table import Table
 
-    from queries.library import list_queries
+    from oversight.queries.library import list_queries
 
     saved_queries = list_queries(_dirs())
     table = Table(title="saved queries")
@@ -106,7 +106,7 @@ def run_command(
     view; JSON has every column; HTML draws the view columns.
     """
     from oversight.cli import _emit
-    from queries.runner import example_values, parse_text_values, run, view_result
+    from oversight.queries.runner import example_values, parse_text_values, run, view_result
 
     saved = _get(name)
     values = example_values(saved) if example else {}
@@ -123,7 +123,7 @@ def run_command(
 
 def _without(result: Result, columns: tuple[str, ...]) -> Result:
     """The result without the given columns (the graph view's), for tables and CSV."""
-    from graph.result import Result
+    from oversight.graph.result import Result
 
     keep = [i for i, c in enumerate(result.columns) if c not in columns]
     return Result(

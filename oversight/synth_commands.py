@@ -42,7 +42,7 @@ def synth(authorities: int, years: int, seed: int, out: Path) -> None:
 
     Then: `oversight verify OUT` and `oversight load OUT`.
     """
-    from loaders.synth import write_dataset
+    from oversight.loaders.synth import write_dataset
 
     try:
         written = write_dataset(out, authorities, years, seed)

@@ -39,8 +39,8 @@ def render(
     limit: int,
 ) -> None:
     """Draw saved query NAME as one self-contained HTML file."""
-    from queries.library import get_query
-    from queries.runner import example_values, parse_text_values, run, view_result
+    from oversight.queries.library import get_query
+    from oversight.queries.runner import example_values, parse_text_values, run, view_result
 
     saved = get_query(name, ctx.queries_dirs)
     values = example_values(saved) if example else {}
@@ -79,8 +79,8 @@ def explore(
     limit: int,
 ) -> None:
     """Draw the neighbourhood of ENTITY (an id, a name or an alias)."""
-    from visualise.explore import explore as neighbourhood
-    from visualise.explore import resolve
+    from oversight.visualise.explore import explore as neighbourhood
+    from oversight.visualise.explore import resolve
 
     with ctx.store(read_only=True) as store:
         match = resolve(store, entity)
@@ -124,9 +124,9 @@ def export(
     example: bool,
 ) -> None:
     """Export the whole graph, or saved queries' results, for Gephi, Cytoscape or neo4j-admin."""
-    from graph.result import Result
-    from visualise.export import export as write
-    from visualise.export import neo4j_admin_command, whole_graph
+    from oversight.graph.result import Result
+    from oversight.visualise.export import export as write
+    from oversight.visualise.export import neo4j_admin_command, whole_graph
 
     default = Path("neo4j-import") if fmt == "neo4j-csv" else Path(f"oversight.{fmt}")
     output = output or default
@@ -134,8 +134,8 @@ def export(
         if not query_names:
             result = whole_graph(store)
         else:
-            from queries.library import get_query
-            from queries.runner import example_values, parse_text_values, run
+            from oversight.queries.library import get_query
+            from oversight.queries.runner import example_values, parse_text_values, run
 
             result = Result(columns=[], rows=[])
             for name in query_names:

@@ -1,7 +1,7 @@
 """Saved, parameterised Cypher queries that answer investigators' questions on either store.
 
-    from graph.store import open_store
-    from queries import run_query, list_queries
+    from oversight.graph.store import open_store
+    from oversight.queries import run_query, list_queries
 
     with open_store("oversight.lbug", read_only=True) as store:
         rows = run_query(store, "accountable-for-finding",
@@ -17,12 +17,19 @@ import os
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
-from queries.library import HeaderError, Param, QueryError, SavedQuery, get_query, list_queries
-from queries.runner import ParameterError, run
+from oversight.queries.library import (
+    HeaderError,
+    Param,
+    QueryError,
+    SavedQuery,
+    get_query,
+    list_queries,
+)
+from oversight.queries.runner import ParameterError, run
 
 if TYPE_CHECKING:
-    from graph.result import Result
-    from graph.store import Store
+    from oversight.graph.result import Result
+    from oversight.graph.store import Store
 
 __all__ = [
     "HeaderError",

@@ -40,12 +40,13 @@ import os
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from graph.errors import OversightError, UsageProblem
+from oversight.graph.errors import OversightError, UsageProblem
 
-BUNDLED_DIR = Path(__file__).resolve().parent
+BUNDLED_DIR = Path(str(resources.files("oversight.queries")))
 ENV_VAR = "OVERSIGHT_QUERIES"
 SUFFIX = ".cypher"
 

@@ -11,13 +11,13 @@ import json
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
-from graph.errors import UsageProblem
-from graph.result import Result
-from graph.store import StoreError
-from queries.library import MISSING, QueryError, SavedQuery, a, coerce
+from oversight.graph.errors import UsageProblem
+from oversight.graph.result import Result
+from oversight.graph.store import StoreError
+from oversight.queries.library import MISSING, QueryError, SavedQuery, a, coerce
 
 if TYPE_CHECKING:
-    from graph.store import Store
+    from oversight.graph.store import Store
 
 
 class ParameterError(QueryError, UsageProblem):

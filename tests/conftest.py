@@ -7,17 +7,16 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-
-from graph.embedded import EmbeddedStore
-from graph.store import Store
-from loaders.dataset import BUNDLED, graph_rows, read_dataset
+from oversight.graph.embedded import EmbeddedStore
+from oversight.graph.store import Store
+from oversight.loaders.dataset import BUNDLED, graph_rows, read_dataset
 
 NEO4J_URI = os.environ.get("NEO4J_URI")
 STORES = ["ladybug", "neo4j"]
 
 
 def _neo4j_store() -> Store:
-    from graph.neo4j_store import Neo4jStore
+    from oversight.graph.neo4j_store import Neo4jStore
 
     store = Neo4jStore(
         NEO4J_URI or "",

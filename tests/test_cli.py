@@ -9,8 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
-
-from graph.schema import schema
+from oversight.graph.schema import schema
 
 
 def run(*args: str, db: Path, check: bool = True) -> subprocess.CompletedProcess[str]:

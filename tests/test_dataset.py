@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from graph.embedded import EmbeddedStore
-from loaders.verify import verify
+from oversight.graph.embedded import EmbeddedStore
+from oversight.loaders.verify import verify
 
 
 def rows(store: EmbeddedStore, query: str, **params) -> list[tuple]:

@@ -15,17 +15,16 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-
-from graph.embedded import EmbeddedStore
-from loaders.dataset import BUNDLED
-from loaders.documents.candidates import find_candidates, summarise
-from loaders.documents.evaluate import total
-from loaders.documents.extract import DocumentError, Paragraph, extract
-from loaders.documents.linker import Entity, Known, Linker, Mention, Tenure
-from loaders.documents.load import load_documents, prepare
-from loaders.documents.manifest import read_meta
-from loaders.documents.ofsted import extract_ofsted
-from loaders.documents.report import describe, evaluate
+from oversight.graph.embedded import EmbeddedStore
+from oversight.loaders.dataset import BUNDLED
+from oversight.loaders.documents.candidates import find_candidates, summarise
+from oversight.loaders.documents.evaluate import total
+from oversight.loaders.documents.extract import DocumentError, Paragraph, extract
+from oversight.loaders.documents.linker import Entity, Known, Linker, Mention, Tenure
+from oversight.loaders.documents.load import load_documents, prepare
+from oversight.loaders.documents.manifest import read_meta
+from oversight.loaders.documents.ofsted import extract_ofsted
+from oversight.loaders.documents.report import describe, evaluate
 
 TEXTS = BUNDLED / "texts"
 LETTER_2018 = TEXTS / "001_9b8720168a6fa84c.txt"
@@ -118,7 +117,7 @@ def test_links_agree_with_the_curated_citations(corpus: tuple, linker: Linker) -
 
 
 def test_passages_mentioning_query(corpus: tuple) -> None:
-    from queries import run_query
+    from oversight.queries import run_query
 
     store, _ = corpus
     rows = run_query(store, "passages-mentioning", entity="person/debbie-jones").records()
@@ -619,11 +618,10 @@ def test_prepare_reads_without_writing(fresh_db: Path) -> None:
 
 def test_every_statement_lints_clean_for_neo4j() -> None:
     from neo4j_lint import lint
+    from oversight.loaders.documents import evaluate as evaluation
+    from oversight.loaders.documents import linker as linking
+    from oversight.loaders.documents import load as loading
     from test_queries_lint import project_schema
-
-    from loaders.documents import evaluate as evaluation
-    from loaders.documents import linker as linking
-    from loaders.documents import load as loading
 
     statements = [
         *((q, []) for q in linking.QUERIES),

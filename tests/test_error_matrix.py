@@ -19,9 +19,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from oversight.graph.embedded import EmbeddedStore
 from small_dataset import write_dataset
-
-from graph.embedded import EmbeddedStore
 
 DOC = Path(__file__).resolve().parent.parent / "docs" / "errors.md"
 REGEN = os.environ.get("OVERSIGHT_REGEN_DOCS") == "1"

@@ -11,9 +11,8 @@ from pathlib import Path
 
 import networkx as nx
 import pytest
-
-from graph.embedded import EmbeddedStore
-from visualise.export import whole_graph
+from oversight.graph.embedded import EmbeddedStore
+from oversight.visualise.export import whole_graph
 
 
 def oversight(db: Path, *args: str) -> subprocess.CompletedProcess[str]:

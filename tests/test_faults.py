@@ -11,9 +11,8 @@ import time
 from pathlib import Path
 
 import pytest
-
-from graph.embedded import EmbeddedStore
-from loaders.dataset import BUNDLED
+from oversight.graph.embedded import EmbeddedStore
+from oversight.loaders.dataset import BUNDLED
 
 EXTRA = 3000  # people added by the interrupted load: enough for a write phase of a second or so
 

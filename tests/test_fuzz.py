@@ -15,14 +15,13 @@ import pytest
 import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from oversight.graph.embedded import EmbeddedStore
+from oversight.graph.errors import OversightError
+from oversight.loaders.dataset import DatasetError, graph_rows, read_dataset
+from oversight.loaders.documents.extract import extract
+from oversight.loaders.documents.linker import Known, Linker
+from oversight.queries.library import parse_query
 from small_dataset import write_dataset
-
-from graph.embedded import EmbeddedStore
-from graph.errors import OversightError
-from loaders.dataset import DatasetError, graph_rows, read_dataset
-from loaders.documents.extract import extract
-from loaders.documents.linker import Known, Linker
-from queries.library import parse_query
 
 VALID = """\
 - id: source/s

@@ -16,9 +16,8 @@ from collections.abc import Callable, Iterator
 
 import pytest
 from fake_bolt import FakeBolt
-
-from graph.neo4j_store import CONNECTION_TIMEOUT, MAX_RETRY_TIME, Neo4jStore
-from graph.store import StoreError
+from oversight.graph.neo4j_store import CONNECTION_TIMEOUT, MAX_RETRY_TIME, Neo4jStore
+from oversight.graph.store import StoreError
 
 PASSWORD = "s3cret-Pa55"
 NODES = {"Person": [{"id": "person/a", "name": "Ann Example"}]}  # one batch: RUN, PULL
@@ -110,7 +109,7 @@ def test_wrong_password(fake_neo4j: Callable[..., FakeBolt], debug: bool) -> Non
     )
     if debug:  # a traceback, ending with our error
         assert run.returncode == 1
-        assert run.stderr.splitlines()[-1] == f"graph.store.StoreError: {expected}"
+        assert run.stderr.splitlines()[-1] == f"oversight.graph.store.StoreError: {expected}"
     else:
         assert one_error_line(run) == f"error: {expected}"
 

@@ -18,15 +18,22 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 from click.testing import Result as CliResult
+from oversight.graph.embedded import EmbeddedStore
+from oversight.graph.schema import schema
+from oversight.graph.store import StoreError
+from oversight.queries import HeaderError, ParameterError, QueryError, run_query
+from oversight.queries.library import (
+    BUNDLED_DIR,
+    ENV_VAR,
+    SavedQuery,
+    list_queries,
+    parse_query,
+    read_query,
+)
+from oversight.queries.runner import example_values, run, view_result
 
-from graph.embedded import EmbeddedStore
-from graph.schema import schema
-from graph.store import StoreError
 from oversight.cli import cli
 from oversight.query_commands import query
-from queries import HeaderError, ParameterError, QueryError, run_query
-from queries.library import BUNDLED_DIR, ENV_VAR, SavedQuery, list_queries, parse_query, read_query
-from queries.runner import example_values, run, view_result
 
 GOLDEN = Path(__file__).resolve().parent / "golden"
 REGENERATE = os.environ.get("OVERSIGHT_REGEN_GOLDEN") == "1"

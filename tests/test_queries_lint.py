@@ -9,9 +9,8 @@ from __future__ import annotations
 
 import pytest
 from neo4j_lint import lint
-
-from graph.schema import schema, stored_columns
-from queries.library import BUNDLED_DIR, SavedQuery, read_query
+from oversight.graph.schema import schema, stored_columns
+from oversight.queries.library import BUNDLED_DIR, SavedQuery, read_query
 
 BUNDLED_QUERIES = [read_query(p, bundled=True) for p in sorted(BUNDLED_DIR.glob("*.cypher"))]
 

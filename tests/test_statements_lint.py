@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 from neo4j_lint import lint
-
-from graph.schema import schema
-from graph.statements import all_statements
+from oversight.graph.schema import schema
+from oversight.graph.statements import all_statements
 
 
 def project_schema() -> dict:

@@ -10,10 +10,9 @@ from pathlib import Path
 
 import pytest
 import real_ladybug as lb
-
-from graph.result import Node, Relationship
-from graph.result import Path as GraphPath
-from graph.store import Store, StoreError
+from oversight.graph.result import Node, Relationship
+from oversight.graph.result import Path as GraphPath
+from oversight.graph.store import Store, StoreError
 
 NODES = {
     "Person": [
@@ -179,7 +178,7 @@ def test_second_process_gets_a_clear_message(tmp_path: Path) -> None:
     import subprocess
     import sys
 
-    from graph.embedded import EmbeddedStore
+    from oversight.graph.embedded import EmbeddedStore
 
     path = tmp_path / "locked.lbug"
     with EmbeddedStore(path) as store:
@@ -196,8 +195,8 @@ def test_second_process_gets_a_clear_message(tmp_path: Path) -> None:
 def test_a_file_from_an_older_schema_gains_the_new_columns(tmp_path: Path) -> None:
     import dataclasses
 
-    from graph.embedded import EmbeddedStore
-    from graph.schema import schema
+    from oversight.graph.embedded import EmbeddedStore
+    from oversight.graph.schema import schema
 
     model = schema()
     source = model.label("Source")

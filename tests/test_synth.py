@@ -13,15 +13,15 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner
+from oversight.graph.embedded import EmbeddedStore
+from oversight.graph.store import Store
+from oversight.loaders import synth
+from oversight.loaders.dataset import graph_rows, read_dataset
+from oversight.loaders.verify import verify
+from oversight.queries import list_queries, run_query
+from oversight.queries.runner import example_values
 
-from graph.embedded import EmbeddedStore
-from graph.store import Store
-from loaders import synth
-from loaders.dataset import graph_rows, read_dataset
-from loaders.verify import verify
 from oversight.synth_commands import synth as synth_command
-from queries import list_queries, run_query
-from queries.runner import example_values
 
 AUTHORITIES = 3
 

@@ -8,9 +8,8 @@ import textwrap
 from pathlib import Path
 
 import pytest
+from oversight.graph.embedded import EmbeddedStore
 from small_dataset import write_dataset
-
-from graph.embedded import EmbeddedStore
 
 
 def oversight(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:

@@ -8,10 +8,9 @@ from pathlib import Path
 
 import pytest
 from browser import NON_BLANK, open_page
-
-from graph.embedded import EmbeddedStore
-from graph.result import Node, Relationship, Result
-from visualise.html import ViewError, ViewSpec, write_view
+from oversight.graph.embedded import EmbeddedStore
+from oversight.graph.result import Node, Relationship, Result
+from oversight.visualise.html import ViewError, ViewSpec, write_view
 
 PAYLOAD = '<img src=x onerror="window.__pwned = 1">'
 SCRIPT = "</script><script>window.__pwned = 2</script>"
@@ -181,8 +180,8 @@ def test_explore_ambiguous_and_unknown_names(loaded_db: Path, tmp_path: Path) ->
 
 
 def test_notebook_view_renders_inside_its_iframe(loaded: EmbeddedStore, tmp_path: Path) -> None:
-    from queries import run_query
-    from visualise.notebook import show
+    from oversight.queries import run_query
+    from oversight.visualise.notebook import show
 
     result = run_query(loaded, "oversight-chain", entity="service/mash")
     cell = tmp_path / "cell.html"

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from graph.result import Result
-from graph.store import Store
+from oversight.graph.result import Result
+from oversight.graph.store import Store
 
 NODE_CITATIONS = (
     "MATCH (n)-[c:CITED_IN]->(s:Source) WHERE n.id IN $ids "

@@ -5,10 +5,10 @@ from __future__ import annotations
 import difflib
 from dataclasses import dataclass
 
-from graph.errors import OversightError, UsageProblem
-from graph.result import Result
-from graph.schema import schema
-from graph.store import Store
+from oversight.graph.errors import OversightError, UsageProblem
+from oversight.graph.result import Result
+from oversight.graph.schema import schema
+from oversight.graph.store import Store
 
 MAX_DEPTH = 4
 ALL_NAMES = "MATCH (n) RETURN n.id AS id, n.name AS name, n.aliases AS aliases ORDER BY id"

@@ -12,11 +12,11 @@ import json
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from graph.errors import OversightError
-from graph.result import Result
-from graph.schema import schema, stored_columns
-from graph.store import Store
-from visualise.network import result_graph
+from oversight.graph.errors import OversightError
+from oversight.graph.result import Result
+from oversight.graph.schema import schema, stored_columns
+from oversight.graph.store import Store
+from oversight.visualise.network import result_graph
 
 if TYPE_CHECKING:
     import networkx as nx

@@ -16,10 +16,10 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from graph.errors import OversightError
-from graph.result import Result
-from graph.schema import schema
-from visualise.network import result_graph
+from oversight.graph.errors import OversightError
+from oversight.graph.result import Result
+from oversight.graph.schema import schema
+from oversight.visualise.network import result_graph
 
 DEFAULT_LIMIT = 1500
 LAYOUTS = ("force", "hierarchical")
@@ -133,7 +133,9 @@ def render_page(data: dict[str, Any], spec: ViewSpec) -> str:
     ]
     params = ", ".join(f"{k}={v}" for k, v in spec.parameters.items())
     template = Template(
-        (resources.files("visualise") / "templates" / "view.html").read_text(encoding="utf-8"),
+        (resources.files("oversight.visualise.templates") / "view.html").read_text(
+            encoding="utf-8"
+        ),
         autoescape=True,
     )
     return template.render(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from graph.result import Result, plain
+from oversight.graph.result import Result, plain
 
 if TYPE_CHECKING:
     import networkx as nx

@@ -10,10 +10,16 @@ import html
 from dataclasses import dataclass
 from pathlib import Path
 
-from graph.result import Result
-from graph.store import Store
-from visualise.citations import citations
-from visualise.html import DEFAULT_LIMIT, ViewSpec, build_view_data, check_size, render_page
+from oversight.graph.result import Result
+from oversight.graph.store import Store
+from oversight.visualise.citations import citations
+from oversight.visualise.html import (
+    DEFAULT_LIMIT,
+    ViewSpec,
+    build_view_data,
+    check_size,
+    render_page,
+)
 
 
 @dataclass(frozen=True)

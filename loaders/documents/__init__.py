@@ -1,7 +1,7 @@
 """Documents into the graph: passages, and the known entities each passage speaks of.
 
-    from graph.store import open_store
-    from loaders.documents import load_documents
+    from oversight.graph.store import open_store
+    from oversight.loaders.documents import load_documents
 
     with open_store("oversight.lbug") as store:
         documents = load_documents(store, [Path("letters/")])
@@ -16,7 +16,7 @@
 - report.py    what `oversight load-documents --report` shows, as plain data
 """
 
-from loaders.documents.extract import DocumentError
-from loaders.documents.load import load_documents
+from oversight.loaders.documents.extract import DocumentError
+from oversight.loaders.documents.load import load_documents
 
 __all__ = ["DocumentError", "load_documents"]

@@ -23,8 +23,8 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from loaders.documents.extract import words
-from loaders.documents.linker import (
+from oversight.loaders.documents.extract import words
+from oversight.loaders.documents.linker import (
     FUNCTION_WORDS,
     TITLES,
     Linker,

@@ -35,11 +35,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from graph.schema import schema
-from loaders.documents.linker import LINKED_LABELS, Known
+from oversight.graph.schema import schema
+from oversight.loaders.documents.linker import LINKED_LABELS, Known
 
 if TYPE_CHECKING:
-    from graph.store import Store
+    from oversight.graph.store import Store
 
 NODE_CITATIONS = (
     "MATCH (n)-[c:CITED_IN]->(s:Source) WHERE s.id IN $sources "

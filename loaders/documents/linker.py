@@ -53,11 +53,11 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from graph.schema import schema
-from loaders.documents.extract import words
+from oversight.graph.schema import schema
+from oversight.loaders.documents.extract import words
 
 if TYPE_CHECKING:
-    from graph.store import Store
+    from oversight.graph.store import Store
 
 LINKED_LABELS = ("Person", "Post", "Body", "Service", "Inspection")
 PreciseDate = tuple[dt.date, str]

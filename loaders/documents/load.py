@@ -21,14 +21,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from graph.result import Node
-from graph.schema import schema, stored_columns
-from loaders.documents.extract import DocumentError, Paragraph, extract, supported
-from loaders.documents.linker import Known, Linker, Mention, PreciseDate
-from loaders.documents.manifest import Meta, read_meta
+from oversight.graph.result import Node
+from oversight.graph.schema import schema, stored_columns
+from oversight.loaders.documents.extract import DocumentError, Paragraph, extract, supported
+from oversight.loaders.documents.linker import Known, Linker, Mention, PreciseDate
+from oversight.loaders.documents.manifest import Meta, read_meta
 
 if TYPE_CHECKING:
-    from graph.store import Store
+    from oversight.graph.store import Store
 
 SOURCES_QUERY = (
     "MATCH (s:Source) OPTIONAL MATCH (n)-[c:CITED_IN]->(s) "

@@ -25,9 +25,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from graph.schema import schema
-from loaders.documents.extract import DocumentError, words
-from loaders.yamlfile import LineDict, YamlError, read_yaml
+from oversight.graph.schema import schema
+from oversight.loaders.documents.extract import DocumentError, words
+from oversight.loaders.yamlfile import LineDict, YamlError, read_yaml
 
 FOLDER_MANIFESTS = ("corpus.yaml", "corpus.yml", "manifest.yaml", "manifest.yml")
 KEYS = words(

@@ -21,8 +21,8 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from loaders.documents.extract import Paragraph, word_list
-from loaders.documents.manifest import MONTH_PATTERN, MONTHS, Meta
+from oversight.loaders.documents.extract import Paragraph, word_list
+from oversight.loaders.documents.manifest import MONTH_PATTERN, MONTHS, Meta
 
 GRADES = ("outstanding", "good", "requires improvement", "inadequate")
 _D = r"(\d{1,2})(?:st|nd|rd|th)?"

@@ -5,14 +5,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from loaders.documents.candidates import find_candidates, summarise
-from loaders.documents.evaluate import Score, found_by_name, gold_sets
-from loaders.documents.linker import Linker
-from loaders.documents.load import LoadedDocument
-from loaders.documents.ofsted import extract_ofsted, is_ofsted
+from oversight.loaders.documents.candidates import find_candidates, summarise
+from oversight.loaders.documents.evaluate import Score, found_by_name, gold_sets
+from oversight.loaders.documents.linker import Linker
+from oversight.loaders.documents.load import LoadedDocument
+from oversight.loaders.documents.ofsted import extract_ofsted, is_ofsted
 
 if TYPE_CHECKING:
-    from graph.store import Store
+    from oversight.graph.store import Store
 
 
 def describe(document: LoadedDocument, linker: Linker) -> dict[str, Any]:

@@ -1,0 +1,1 @@
+"""The view page template, shipped as package data."""
