@@ -115,7 +115,7 @@ class EmbeddedStore(Store):
             raise
         self._execute("COMMIT")
 
-    def read(self, query: str, parameters: Mapping[str, Any] | None = None) -> Result:
+    def _read(self, query: str, parameters: Mapping[str, Any] | None) -> Result:
         if not self._has_tables():
             self.apply_schema()
         self._execute("BEGIN TRANSACTION READ ONLY")
@@ -125,7 +125,7 @@ class EmbeddedStore(Store):
             self._rollback()
         return result
 
-    def write(self, query: str, parameters: Mapping[str, Any] | None = None) -> Result:
+    def _write(self, query: str, parameters: Mapping[str, Any] | None) -> Result:
         self.apply_schema()
         self._execute("BEGIN TRANSACTION")
         try:

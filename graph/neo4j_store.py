@@ -91,10 +91,10 @@ class Neo4jStore(Store):
 
             self._guard(lambda: session.execute_write(run_all))
 
-    def read(self, query: str, parameters: Mapping[str, Any] | None = None) -> Result:
+    def _read(self, query: str, parameters: Mapping[str, Any] | None) -> Result:
         return self._query(query, parameters, neo4j.READ_ACCESS)
 
-    def write(self, query: str, parameters: Mapping[str, Any] | None = None) -> Result:
+    def _write(self, query: str, parameters: Mapping[str, Any] | None) -> Result:
         return self._query(query, parameters, neo4j.WRITE_ACCESS)
 
     def _session(self, access: str = neo4j.WRITE_ACCESS) -> neo4j.Session:

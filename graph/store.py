@@ -1,4 +1,4 @@
-"""The store interface both engines implement, and how the CLI picks one.
+"""The store interface both engines implement (graph/stores.py picks one).
 
 Loads are all-or-nothing: `load` applies the schema and writes every batch in one transaction.
 Reads run in read-only transactions; writes happen only through `write` or `load`.
@@ -7,18 +7,15 @@ Reads run in read-only transactions; writes happen only through `write` or `load
 from __future__ import annotations
 
 import itertools
-import os
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable, Mapping
-from pathlib import Path
 from typing import Any
 
-from oversight.graph import statements
+from oversight.graph import gate, statements
 from oversight.graph.errors import OversightError
 from oversight.graph.result import Result
 from oversight.graph.schema import Label, RelType, Schema, schema, stored_columns
 
-DEFAULT_DB = "oversight.lbug"
 BATCH_SIZE = 1000
 
 NodeRows = Mapping[str, list[dict[str, Any]]]  # label -> rows
@@ -46,13 +43,27 @@ class Store(ABC):
     def _run_in_write_transaction(self, work: Iterable[tuple[str, dict[str, Any]]]) -> None:
         """Run statements in one write transaction: all of them, or on any error none."""
 
-    @abstractmethod
     def read(self, query: str, parameters: Mapping[str, Any] | None = None) -> Result:
-        """Run a query in a read-only transaction; a query that writes fails."""
+        """Run one read statement in a read-only transaction.
+
+        The statement gate refuses anything but openCypher read clauses before the store sees
+        it (graph/gate.py); the read-only transaction is the second line of defence.
+        """
+        gate.check(query, write=False)
+        return self._read(query, parameters)
+
+    def write(self, query: str, parameters: Mapping[str, Any] | None = None) -> Result:
+        """Run one statement that may change the graph (never files, extensions or the schema)."""
+        gate.check(query, write=True)
+        return self._write(query, parameters)
 
     @abstractmethod
-    def write(self, query: str, parameters: Mapping[str, Any] | None = None) -> Result:
-        """Run a query that may write, in its own transaction."""
+    def _read(self, query: str, parameters: Mapping[str, Any] | None) -> Result:
+        """Run a gated query in a read-only transaction; a query that writes fails."""
+
+    @abstractmethod
+    def _write(self, query: str, parameters: Mapping[str, Any] | None) -> Result:
+        """Run a gated query that may write, in its own transaction."""
 
     @abstractmethod
     def close(self) -> None: ...
@@ -179,39 +190,3 @@ def _absent_columns(
     keys = [name for name, _ in columns if name not in absent]
     keys += [k for k in ("from_id", "to_id") if k in rows[0]]  # a relationship's ends
     return absent, {"rows": [{k: row.get(k) for k in keys} for row in rows]}
-
-
-def open_store(
-    db: str | os.PathLike[str] | None = None,
-    neo4j_uri: str | None = None,
-    *,
-    read_only: bool = False,
-    ask_password: Callable[[], str] | None = None,
-) -> Store:
-    """The Neo4j store whenever a URI is given (argument or NEO4J_URI), else the embedded file.
-
-    The Neo4j password comes from NEO4J_PASSWORD only, or from `ask_password` (the CLI's
-    hidden prompt, on a terminal); it is never taken from the command line or printed.
-    """
-    uri = neo4j_uri or os.environ.get("NEO4J_URI")
-    if uri:
-        from oversight.graph.neo4j_store import Neo4jStore
-
-        password = os.environ.get("NEO4J_PASSWORD")
-        if password is None:
-            if ask_password is None:
-                raise StoreError(
-                    f"{uri}: set NEO4J_PASSWORD to the Neo4j password "
-                    "(and NEO4J_USERNAME if it is not neo4j)"
-                )
-            password = ask_password()
-        return Neo4jStore(
-            uri,
-            user=os.environ.get("NEO4J_USERNAME", "neo4j"),
-            password=password,
-            database=os.environ.get("NEO4J_DATABASE") or None,
-        )
-    from oversight.graph.embedded import EmbeddedStore
-
-    path = Path(db or os.environ.get("OVERSIGHT_DB") or DEFAULT_DB)
-    return EmbeddedStore(path, read_only=read_only)

@@ -24,7 +24,7 @@ class Context:
         self.queries_dirs: tuple[Path, ...] = ()
 
     def store(self, *, read_only: bool = False) -> Store:
-        from oversight.graph.store import open_store
+        from oversight.graph.stores import open_store
 
         ask = _ask_password if sys.stdin.isatty() else None
         return open_store(self.db, self.neo4j, read_only=read_only, ask_password=ask)

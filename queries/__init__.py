@@ -1,6 +1,6 @@
 """Saved, parameterised Cypher queries that answer investigators' questions on either store.
 
-    from oversight.graph.store import open_store
+    from oversight.graph.stores import open_store
     from oversight.queries import run_query, list_queries
 
     with open_store("oversight.lbug", read_only=True) as store:

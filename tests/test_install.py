@@ -34,7 +34,7 @@ def _run(args: list[str], cwd: Path, **env: str) -> subprocess.CompletedProcess[
 
 @pytest.fixture(scope="module")
 def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """Built as `make dist` builds it: the sdist, then the wheel from the sdist, checked by twine."""
+    """Built as `make dist` builds it: the sdist, the wheel from the sdist, twine check."""
     out = tmp_path_factory.mktemp("dist")
     _run([sys.executable, "-m", "build", "--outdir", str(out), str(ROOT)], ROOT)
     _run([sys.executable, "-m", "twine", "check", "--strict", *map(str, out.iterdir())], ROOT)
@@ -74,7 +74,16 @@ def test_installed_wheel_works_from_another_folder(venv: Path, tmp_path: Path) -
     loaded = _run([oversight, *db, "load"], tmp_path)
     assert "293 nodes" in loaded.stdout + loaded.stderr
     rows = _run(
-        [oversight, *db, "query", "run", "accountable-for-finding", "--example", "--format", "json"],
+        [
+            oversight,
+            *db,
+            "query",
+            "run",
+            "accountable-for-finding",
+            "--example",
+            "--format",
+            "json",
+        ],
         tmp_path,
     )
     assert "Debbie Jones" in rows.stdout

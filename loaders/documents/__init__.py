@@ -1,6 +1,6 @@
 """Documents into the graph: passages, and the known entities each passage speaks of.
 
-    from oversight.graph.store import open_store
+    from oversight.graph.stores import open_store
     from oversight.loaders.documents import load_documents
 
     with open_store("oversight.lbug") as store:
