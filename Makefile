@@ -51,4 +51,4 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py
 
 clean:
-	rm -rf $(VENV) tests/cypher_lint/node_modules out dist build $(DEMO_DB) $(DEMO_DB).wal
+	rm -rf $(VENV) tests/cypher_lint/node_modules out dist build $(DEMO_DB) $(DEMO_DB).wal $(DEMO_DB).lock
