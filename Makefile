@@ -8,7 +8,7 @@ LINT_MODULES := tests/cypher_lint/node_modules/.installed
 DEMO_DB   := oversight.lbug
 DEMO_HTML := out/accountability-2017.html
 
-.PHONY: install demo test lint format bench dist clean
+.PHONY: install demo test lint format bench dist clean neo4j neo4j-stop
 
 install: $(STAMP)
 
@@ -50,5 +50,18 @@ dist: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py
 
+# Neo4j 5.26 Community on 127.0.0.1 without Docker (Java 17 and Maven; jars from Maven Central,
+# cached in ~/.m2). Prints the bolt:// URI when ready. Auth is off unless NEO4J_PASSWORD (8+
+# characters) is set. docker-compose.yml stays the team set-up.
+NEO4J_DATA ?= .neo4j
+NEO4J_PORT ?= 0
+
+neo4j:
+	$(PYTHON) tools/neo4j/server.py start --data $(NEO4J_DATA) --port $(NEO4J_PORT)
+
+neo4j-stop:
+	$(PYTHON) tools/neo4j/server.py stop --data $(NEO4J_DATA)
+
 clean:
-	rm -rf $(VENV) tests/cypher_lint/node_modules out dist build $(DEMO_DB) $(DEMO_DB).wal $(DEMO_DB).lock
+	-$(PYTHON) tools/neo4j/server.py stop --data $(NEO4J_DATA)
+	rm -rf $(VENV) tests/cypher_lint/node_modules out dist build $(DEMO_DB) $(DEMO_DB).wal $(DEMO_DB).lock $(NEO4J_DATA) tools/neo4j/target

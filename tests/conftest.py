@@ -1,8 +1,14 @@
-"""Shared fixtures: real stores (a LadybugDB file; Neo4j when NEO4J_URI is set)."""
+"""Shared fixtures: real stores (a LadybugDB file, and a real Neo4j 5.26 server).
+
+The Neo4j server is the one at NEO4J_URI when that is set; otherwise the session starts one
+on loopback from Maven Central jars (tools/neo4j/). With CI set, a server that cannot start
+fails the run; elsewhere (no Java or Maven) the Neo4j half is skipped with the reason.
+"""
 
 from __future__ import annotations
 
 import os
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -11,30 +17,53 @@ from oversight.graph.embedded import EmbeddedStore
 from oversight.graph.store import Store
 from oversight.loaders.dataset import BUNDLED, graph_rows, read_dataset
 
-NEO4J_URI = os.environ.get("NEO4J_URI")
 STORES = ["ladybug", "neo4j"]
+TOOLS = Path(__file__).resolve().parent.parent / "tools" / "neo4j"
+TEST_PASSWORD = "oversight-test"  # the session server's; Neo4j wants 8 characters or more
 
 
-def _neo4j_store() -> Store:
+@pytest.fixture(scope="session")
+def neo4j_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
+    """The environment that points the CLI and the stores at a real Neo4j server."""
+    if os.environ.get("NEO4J_URI"):
+        yield {
+            "NEO4J_URI": os.environ["NEO4J_URI"],
+            "NEO4J_USERNAME": os.environ.get("NEO4J_USERNAME", "neo4j"),
+            "NEO4J_PASSWORD": os.environ.get("NEO4J_PASSWORD", ""),
+        }
+        return
+    sys.path.insert(0, str(TOOLS))
+    import server  # tools/neo4j/server.py
+
+    try:
+        uri, proc = server.start(
+            data_dir=tmp_path_factory.mktemp("neo4j"), password=TEST_PASSWORD, wipe=True
+        )
+    except (server.Neo4jStartError, OSError) as error:
+        reason = f"no Neo4j server: {str(error).splitlines()[0]}"
+        if os.environ.get("CI"):
+            pytest.fail(f"{reason} (required under CI)")
+        pytest.skip(reason)
+    try:
+        yield {"NEO4J_URI": uri, "NEO4J_USERNAME": "neo4j", "NEO4J_PASSWORD": TEST_PASSWORD}
+    finally:
+        server.stop(proc)
+
+
+def neo4j_store(env: dict[str, str]) -> Store:
+    """An empty Neo4j store on the session's server."""
     from oversight.graph.neo4j_store import Neo4jStore
 
-    store = Neo4jStore(
-        NEO4J_URI or "",
-        user=os.environ.get("NEO4J_USERNAME", "neo4j"),
-        password=os.environ.get("NEO4J_PASSWORD", ""),
-        database=os.environ.get("NEO4J_DATABASE") or None,
-    )
+    store = Neo4jStore(env["NEO4J_URI"], user=env["NEO4J_USERNAME"], password=env["NEO4J_PASSWORD"])
     store.clear()
     return store
 
 
 @pytest.fixture(params=STORES)
 def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
-    """An empty store of each kind; the Neo4j run is skipped without a server."""
+    """An empty store of each kind."""
     if request.param == "neo4j":
-        if not NEO4J_URI:
-            pytest.skip("Neo4j run needs NEO4J_URI (no Neo4j server can run on this machine)")
-        opened = _neo4j_store()
+        opened = neo4j_store(request.getfixturevalue("neo4j_server"))
     else:
         opened = EmbeddedStore(tmp_path / "test.lbug")
     with opened:

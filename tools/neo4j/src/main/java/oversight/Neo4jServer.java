@@ -2,12 +2,16 @@ package oversight;
 
 import java.io.IOException;
 import java.io.PrintStream;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Comparator;
+import java.util.Map;
 import java.util.stream.Stream;
 
+import org.neo4j.cli.AdminTool;
+import org.neo4j.cli.ExecutionContext;
 import org.neo4j.configuration.GraphDatabaseSettings;
 import org.neo4j.configuration.connectors.BoltConnector;
 import org.neo4j.configuration.connectors.BoltConnectorInternalSettings;
@@ -16,7 +20,13 @@ import org.neo4j.configuration.connectors.ConnectorType;
 import org.neo4j.configuration.helpers.SocketAddress;
 import org.neo4j.dbms.api.DatabaseManagementService;
 import org.neo4j.dbms.api.DatabaseManagementServiceBuilder;
+import org.neo4j.internal.kernel.api.connectioninfo.ClientConnectionInfo;
+import org.neo4j.internal.kernel.api.security.AuthenticationResult;
+import org.neo4j.internal.kernel.api.security.LoginContext;
+import org.neo4j.kernel.api.security.AuthManager;
+import org.neo4j.kernel.api.security.AuthToken;
 import org.neo4j.kernel.internal.GraphDatabaseAPI;
+import org.neo4j.kernel.internal.Version;
 
 /**
  * A real Neo4j Community server (embedded DBMS + Bolt connector) on loopback,
@@ -31,14 +41,24 @@ import org.neo4j.kernel.internal.GraphDatabaseAPI;
  *   --exit-on-eof  shut down when stdin closes, so a parent process that dies
  *                  (e.g. a killed pytest) cannot leave an orphaned server.
  * Env NEO4J_PASSWORD: if set and non-empty, auth is on and user neo4j gets
- * this password; otherwise auth is off.
+ * this password (8 characters at least, as in any Neo4j); otherwise auth is off.
  *
  * Stdout carries exactly one line, bolt://127.0.0.1:PORT, once the server
  * accepts queries; everything else goes to stderr.  SIGTERM (or stdin EOF
  * with --exit-on-eof) shuts the DBMS down cleanly via a shutdown hook.
  */
 public final class Neo4jServer {
-    public static void main(String[] args) throws Exception {
+    public static void main(String[] args) {
+        try {
+            run(args);
+        } catch (Throwable t) {
+            // Neo4j's non-daemon threads could otherwise keep a half-started JVM alive.
+            t.printStackTrace();
+            System.exit(1);
+        }
+    }
+
+    private static void run(String[] args) throws Exception {
         Path home = null;
         Integer port = null;
         boolean wipe = false, exitOnEof = false;
@@ -64,50 +84,62 @@ public final class Neo4jServer {
         PrintStream uriOut = System.out;
         System.setOut(System.err);
 
-        System.err.printf("main() entered %.1f s after JVM start%n", (System.currentTimeMillis() - java.lang.management.ManagementFactory.getRuntimeMXBean().getStartTime()) / 1000.0);
         if (wipe) {
             // Only what Neo4j itself creates, so a mistyped HOME_DIR loses little.
             deleteTree(home.resolve("data"));
             deleteTree(home.resolve("logs"));
         }
         Files.createDirectories(home);
+        if (auth) {
+            // Fast path for a new DBMS: the auth.ini that `neo4j-admin dbms
+            // set-initial-password` writes, read when user neo4j is first
+            // created.  An existing DBMS ignores it; see passwordWorks below.
+            int rc = AdminTool.execute(new ExecutionContext(home, home.resolve("conf")),
+                    "dbms", "set-initial-password", password);
+            if (rc != 0) throw new IllegalStateException("set-initial-password failed, exit code " + rc);
+        }
 
-        DatabaseManagementService dbms = new DatabaseManagementServiceBuilder(home)
+        DatabaseManagementServiceBuilder builder = new DatabaseManagementServiceBuilder(home);
+        if (port != 0) {
+            // What neo4j:// routing tables name.  With port 0 they say :7687, yet
+            // drivers still reach this server (they route by the address they used).
+            builder.setConfig(BoltConnector.advertised_address, new SocketAddress("127.0.0.1", port));
+        }
+        DatabaseManagementService dbms = builder
                 .setConfig(BoltConnector.enabled, true)
                 // Port 0 lets the OS pick; the real port is read back below,
                 // which avoids the probe-then-bind race of "find a free port".
                 .setConfig(BoltConnector.listen_address, new SocketAddress("127.0.0.1", port))
                 .setConfig(GraphDatabaseSettings.auth_enabled, auth)
-                // Tests may use short passwords; Neo4j's default minimum is 8.
-                .setConfig(GraphDatabaseSettings.auth_minimum_password_length, 1)
                 // Small footprint: tests run beside it on a 2-core machine.
                 .setConfig(GraphDatabaseSettings.pagecache_memory, 64L * 1024 * 1024)
                 .setConfig(GraphDatabaseSettings.preallocate_logical_logs, false)
                 .setConfig(GraphDatabaseSettings.keep_logical_logs, "false")
                 .setConfig(GraphDatabaseSettings.udc_enabled, false)
                 // Bolt otherwise idles 5 s twice on shutdown; tests stop it often.
+                // (It then logs a harmless "Termination ... exceeded" WARN.)
                 .setConfig(BoltConnectorInternalSettings.connection_shutdown_wait_time, Duration.ofSeconds(1))
                 .setConfig(BoltConnectorInternalSettings.thread_pool_shutdown_wait_time, Duration.ofSeconds(1))
                 .build();
         Runtime.getRuntime().addShutdownHook(new Thread(dbms::shutdown, "neo4j-shutdown"));
 
         GraphDatabaseAPI system = (GraphDatabaseAPI) dbms.database(GraphDatabaseSettings.SYSTEM_DATABASE_NAME);
-        if (auth) {
-            // Embedded transactions bypass auth, so the system database can set
-            // the password directly (what `neo4j-admin dbms set-initial-password`
-            // achieves via auth.ini).  Running it on every start also makes a
-            // reused data dir take the password given now.
+        if (auth && !passwordWorks(system, password)) {
+            // A reused data dir whose user neo4j already has another password.
+            // Embedded transactions bypass auth, so the system database can
+            // set it; this costs ~4 s of Cypher warm-up, hence the fast path.
             system.executeTransactionally(
-                    "ALTER USER neo4j SET PASSWORD $p CHANGE NOT REQUIRED",
-                    java.util.Map.of("p", password));
+                    "ALTER USER neo4j SET PASSWORD $p CHANGE NOT REQUIRED", Map.of("p", password));
         }
         // Wait for the default database too, so the first query cannot race startup.
-        dbms.database(GraphDatabaseSettings.DEFAULT_DATABASE_NAME).isAvailable(60_000);
+        if (!dbms.database(GraphDatabaseSettings.DEFAULT_DATABASE_NAME).isAvailable(120_000)) {
+            throw new IllegalStateException("default database not available after 120 s");
+        }
 
         int bound = system.getDependencyResolver().resolveDependency(ConnectorPortRegister.class)
                 .getLocalAddress(ConnectorType.BOLT).getPort();
-        long jvmStart = java.lang.management.ManagementFactory.getRuntimeMXBean().getStartTime();
-        System.err.printf("Neo4j ready on port %d, %.1f s after JVM start%n",
+        long jvmStart = ManagementFactory.getRuntimeMXBean().getStartTime();
+        System.err.printf("Neo4j %s ready on port %d, %.1f s after JVM start%n", Version.getNeo4jVersion(),
                 bound, (System.currentTimeMillis() - jvmStart) / 1000.0);
         uriOut.println("bolt://127.0.0.1:" + bound);
         uriOut.flush();
@@ -117,6 +149,14 @@ public final class Neo4jServer {
             System.exit(0); // runs the shutdown hook
         }
         // Otherwise Neo4j's non-daemon threads keep the JVM up until SIGTERM.
+    }
+
+    private static boolean passwordWorks(GraphDatabaseAPI db, String password) throws Exception {
+        AuthManager auth = db.getDependencyResolver().resolveDependency(AuthManager.class);
+        LoginContext login = auth.login(
+                AuthToken.newBasicAuthToken(AuthManager.INITIAL_USER_NAME, password),
+                ClientConnectionInfo.EMBEDDED_CONNECTION);
+        return login.subject().getAuthenticationResult() == AuthenticationResult.SUCCESS;
     }
 
     private static void deleteTree(Path p) throws IOException {
