@@ -25,6 +25,8 @@ The header is every line from the top of the file that starts with `//`; the fir
   `3`, `2.5`, `true`, `["a", "b"]`, `null`); a date is a JSON string `"YYYY-MM-DD"`. Only a
   default may be null. A parameter without a default is required and needs an example.
   Every parameter must be used as `$NAME` in the query, and every `$NAME` declared.
+- The query after the header is one statement that the statement gate (graph/gate.py) lets
+  through in read mode: read clauses only, no files, procedures or second statement.
 - `// view: COLUMN[, COLUMN...]`: the returned columns a graph view draws.
 
 Folders are searched in order: the bundled folder (this package), the folders in the
@@ -44,6 +46,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from oversight.graph import gate
 from oversight.graph.errors import OversightError, UsageProblem
 
 BUNDLED_DIR = Path(str(resources.files("oversight.queries")))
@@ -60,12 +63,7 @@ _KEY_LINE = re.compile(r"// (name|title|description|view|param ([^:\s]*)):(?: (.
 _CONTINUATION = re.compile(r"//\s{2,}(\S.*)\Z")
 _ANY_KEY = re.compile(r"// ?([A-Za-z_][\w -]*?):")
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}\Z")
-_WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
-# Clauses that change the graph (or read outside it). Saved queries only read; the store's
-# read transaction refuses writes anyway, this says so before anything reaches the store.
-_WRITE_CLAUSES = ("CREATE", "MERGE", "SET", "DELETE", "DETACH", "REMOVE", "DROP", "ALTER", "COPY")
-_WRITE_CLAUSES += ("LOAD", "FOREACH", "INSTALL", "ATTACH", "IMPORT", "EXPORT")
 # Parameter names LadybugDB 0.14 parses as keywords (`$on` is a syntax error there).
 _RESERVED = frozenset(
     {
@@ -333,68 +331,37 @@ def _parse_param(path: Path, number: int, name: str, spec: str) -> dict[str, Any
 
 
 def _check_body(path: Path, body: str, offset: int, params: Mapping[str, Any]) -> None:
-    """Every `$name` declared, every declared param used, and no clause that writes."""
+    """The statement gate's read-only check, every `$name` declared, every param used.
+
+    `offset` is the number of header lines: line 1 of `body` is line offset + 1 of the file.
+    """
+    try:
+        gate.check(body)
+        tokens = gate.tokenize(body)
+    except gate.StatementRefused as refused:
+        raise _refused(path, offset, refused) from None
     used: dict[str, int] = {}
-    for kind, token, line in _tokens(body):
-        if kind == "param":
-            used.setdefault(token, offset + line)
-            if token not in params:
-                raise _error(path, offset + line, f"${token} is used but not declared as a param")
-        elif kind == "word" and token.upper() in _WRITE_CLAUSES:
-            raise _error(
-                path, offset + line, f"{token.upper()} changes the graph; saved queries only read"
-            )
+    for token in tokens:
+        if token.kind == "param":
+            used.setdefault(token.text, offset + token.line)
+            if token.text not in params:
+                raise _error(
+                    path, offset + token.line, f"${token.text} is used but not declared as a param"
+                )
     for name, spec in params.items():
         if name not in used:
             raise _error(path, spec["line"], f"param {name} is declared but ${name} is not used")
 
 
-def _tokens(body: str) -> Iterable[tuple[str, str, int]]:
-    """Words and `$params` of Cypher outside comments, strings and backquoted names.
-
-    A word right after `.` (a property) or before `:` (a map key) is not reported as a word.
-    """
-    i, line, n = 0, 1, len(body)
-    previous = ""  # the last character that was not white space, for `.word` and `:word`
-    while i < n:
-        ch = body[i]
-        if ch == "\n":
-            line += 1
-            i += 1
-        elif body.startswith("//", i):
-            i = body.find("\n", i) if "\n" in body[i:] else n
-        elif body.startswith("/*", i):
-            stop = body.find("*/", i + 2)
-            stop = n if stop < 0 else stop + 2
-            line += body.count("\n", i, stop)
-            i = stop
-        elif ch in "'\"`":
-            j = i + 1
-            while j < n and body[j] != ch:
-                j += 2 if body[j] == "\\" else 1
-            line += body.count("\n", i, j)
-            i = j + 1
-        elif ch == "$":
-            match = _WORD.match(body, i + 1)
-            if match:
-                yield "param", match.group(0), line
-                i = match.end()
-            else:
-                i += 1
-        elif ch.isalpha() or ch == "_":
-            match = _WORD.match(body, i)
-            assert match is not None
-            before = previous
-            after = body[match.end() : match.end() + 40].lstrip()[:1]
-            if before not in (".", ":") and after != ":":
-                yield "word", match.group(0), line
-            previous = "w"
-            i = match.end()
-            continue
-        else:
-            i += 1
-        if not ch.isspace():
-            previous = ch
+def _refused(path: Path, offset: int, refused: gate.StatementRefused) -> HeaderError:
+    """The gate's refusal at its line in the file: `file:line: ...`."""
+    if refused.line is None:
+        return _error(path, offset + 1, f"statement refused: {refused.what} {refused.reason}")
+    line = offset + refused.line
+    if refused.writes:
+        return _error(path, line, f"{refused.what} changes the graph; saved queries only read")
+    where = f"at column {refused.column}"
+    return _error(path, line, f"statement refused: {refused.what} {where} {refused.reason}")
 
 
 # --- values --------------------------------------------------------------------------------

@@ -64,7 +64,8 @@ def test_cypher_is_read_only_unless_write(loaded_db: Path, tmp_path: Path) -> No
     proc = run("cypher", "MATCH (n:Person) DETACH DELETE n", db=db, check=False)
     assert proc.returncode == 1
     assert proc.stderr.strip() == (
-        "error: this query writes; reads are read-only (use --write to change the graph)"
+        "error: statement refused: DETACH at line 1, column 18 changes the graph; "
+        "reads are read-only (use --write to change the graph)"
     )
     people = run("cypher", "MATCH (n:Person) RETURN count(n) AS n", "--format", "json", db=db)
     assert json.loads(people.stdout)[0]["n"] == 12

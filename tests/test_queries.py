@@ -19,6 +19,7 @@ import pytest
 from click.testing import CliRunner
 from click.testing import Result as CliResult
 from oversight.graph.embedded import EmbeddedStore
+from oversight.graph.gate import StatementRefused
 from oversight.graph.schema import schema
 from oversight.graph.store import StoreError
 from oversight.queries import HeaderError, ParameterError, QueryError, run_query
@@ -419,12 +420,15 @@ def test_a_saved_query_that_writes_is_refused(loaded_db: Path, tmp_path: Path) -
     outcome = oversight(loaded_db, "--queries-dir", str(tmp_path), "run", "wipe", "--example")
     assert isinstance(outcome.exception, HeaderError)
     assert "DETACH changes the graph; saved queries only read" in str(outcome.exception)
-    # Should a write get past the header check, the read transaction still refuses it, even
-    # on a store opened for writing.
+    # Should a write get past the header check, the statement gate in Store.read refuses it;
+    # past the gate too, the read transaction still does, even on a store opened for writing.
     saved = next(q for q in BUNDLED_QUERIES if q.name == "person-profile")
     sneaky = dataclasses.replace(saved, text=WIPE.replace("$who", "$person"))
-    with EmbeddedStore(loaded_db) as store, pytest.raises(StoreError, match="writes"):
-        run(store, sneaky, {"person": "person/debbie-jones"})
+    with EmbeddedStore(loaded_db) as store:
+        with pytest.raises(StatementRefused, match=r"DETACH .* changes the graph"):
+            run(store, sneaky, {"person": "person/debbie-jones"})
+        with pytest.raises(StoreError, match="writes"):
+            store._read(sneaky.text, {"person": "person/debbie-jones"})
     assert counts(loaded_db) == before
 
 
