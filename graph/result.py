@@ -8,6 +8,7 @@ project's own `id` property, so callers never see a store's internals.
 from __future__ import annotations
 
 import datetime as dt
+import math
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -97,6 +98,24 @@ def plain(value: Any) -> Any:
     return value
 
 
+def json_ready(value: Any) -> Any:
+    """A plain value with NaN and infinities as None: JSON has no such numbers, and a query
+    can compute them (`RETURN 0.0/0.0`)."""
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, list | tuple):
+        return [json_ready(v) for v in value]
+    if isinstance(value, dict):
+        return {k: json_ready(v) for k, v in value.items()}
+    return value
+
+
 def clean_properties(raw: dict[str, Any]) -> dict[str, Any]:
-    """Drop store internals (keys starting with `_`) and unset (null) properties."""
-    return {k: v for k, v in raw.items() if not k.startswith("_") and v is not None}
+    """Drop store internals (keys starting with `_`) and unset properties.
+
+    Unset is null or an empty list: LadybugDB's typed columns hand back `[]` where a batch
+    stored a list for other rows, Neo4j stores no property at all; both mean "none given".
+    """
+    return {
+        k: v for k, v in raw.items() if not k.startswith("_") and v is not None and v != []
+    }
