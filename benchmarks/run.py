@@ -15,6 +15,9 @@ measured side by side in the same run. Benchmarks, not tests: nothing here fails
 - render_1000_s: visualise.html.write_view of a 1,000-node result (evidence included).
 - help_vs_python_ratio: `oversight --help` wall time over `python -c pass`, alternately.
 - peak_rss_mb: the largest peak resident memory of the load runs.
+- neo4j_load_elements_per_s, neo4j_query_p50_ms_max: the same load (end to end, fresh process)
+  and the same saved queries on a real Neo4j 5.26 Community server on loopback (tools/neo4j/,
+  G1 and a 2 GB heap), the peer a user would pick instead. `--no-neo4j` leaves it out.
 - atomic_write_overhead_s: copying and syncing the loaded N-authority store file, which every
   write to a store of that size pays for its scratch copy (graph/embedded.py); the load figures
   above already include it for an empty store.
@@ -51,6 +54,8 @@ TARGETS: dict[str, tuple[str, float] | None] = {
     "help_vs_python_ratio": ("<=", 2.5),
     "peak_rss_mb": None,
     "atomic_write_overhead_s": None,
+    "neo4j_load_elements_per_s": None,
+    "neo4j_query_p50_ms_max": None,
 }
 
 
@@ -64,12 +69,19 @@ def main() -> None:
     parser.add_argument("--query-runs", type=int, default=9, help="timed runs per query")
     parser.add_argument("--help-runs", type=int, default=15)
     parser.add_argument("--output", type=Path, default=RESULTS)
-    parser.add_argument("--child", choices=("load", "write"), help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--no-neo4j", dest="neo4j", action="store_false", help="skip the Neo4j side by side"
+    )
+    parser.add_argument("--child", choices=("load", "write", "load-neo4j"), help=argparse.SUPPRESS)
+    parser.add_argument("--uri", help=argparse.SUPPRESS)
     parser.add_argument("--data", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--db", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child == "load":
         print(json.dumps(_load_once(args.data, args.db)))
+        return
+    if args.child == "load-neo4j":
+        print(json.dumps(_load_neo4j_once(args.data, args.uri)))
         return
     if args.child == "write":
         print(json.dumps(_write_vs_copy(args.data, args.db, args.write_runs)))
@@ -103,6 +115,7 @@ def _run(args: argparse.Namespace) -> dict[str, Any]:
         queries = _queries(db, args)
         render = _render(db, folder)
         helps = _help(args.help_runs)
+        neo4j = _neo4j(data, folder, args) if args.neo4j else {"skipped": "--no-neo4j"}
     elements = loads[0]["elements"]
     total = statistics.median(load["total_s"] for load in loads)
     metrics = {
@@ -114,6 +127,11 @@ def _run(args: argparse.Namespace) -> dict[str, Any]:
         "peak_rss_mb": round(max(load["peak_rss_mb"] for load in loads), 1),
         "atomic_write_overhead_s": scratch["median_s"],
     }
+    if "load" in neo4j:
+        metrics["neo4j_load_elements_per_s"] = round(elements / neo4j["load"]["total_s"])
+        metrics["neo4j_query_p50_ms_max"] = round(
+            max(q["p50_ms"] for q in neo4j["queries"].values()), 1
+        )
     return {
         "metrics": metrics,
         "targets": {k: list(v) if v else None for k, v in TARGETS.items()},
@@ -139,6 +157,7 @@ def _run(args: argparse.Namespace) -> dict[str, Any]:
         "queries": queries,
         "render": render,
         "help": helps,
+        "neo4j": neo4j,
         "machine": _machine(),
     }
 
@@ -302,34 +321,96 @@ def _raw_copy(path: Path, nodes: dict, rels: dict) -> float:
     return elapsed
 
 
+# --- Neo4j side by side ---------------------------------------------------------------------------
+
+NEO4J_PASSWORD = "oversight-bench"
+
+
+def _neo4j(data: Path, folder: Path, args: argparse.Namespace) -> dict[str, Any]:
+    """The same load (a fresh process) and the same queries on a real Neo4j 5.26 server on
+    loopback (tools/neo4j/), started here with full JIT and a 2 GB heap."""
+    sys.path.insert(0, str(ROOT / "tools" / "neo4j"))
+    import server
+    from oversight.graph.neo4j_store import Neo4jStore
+
+    os.environ.setdefault("NEO4J_JAVA_OPTS", "-XX:+UseG1GC")
+    began = time.perf_counter()
+    try:
+        uri, proc = server.start(
+            data_dir=folder / "neo4j", password=NEO4J_PASSWORD, wipe=True, heap="2g"
+        )
+    except (server.Neo4jStartError, OSError) as error:
+        _say(f"Neo4j did not start: {str(error).splitlines()[0]}")
+        return {"error": str(error).splitlines()[0]}
+    started = time.perf_counter() - began
+    _say(f"Neo4j {uri} started in {started:.1f} s")
+    try:
+        command = [sys.executable, str(Path(__file__).resolve()), "--child", "load-neo4j"]
+        command += ["--data", str(data), "--uri", uri]
+        done = subprocess.run(command, capture_output=True, text=True, check=False, cwd=ROOT)
+        if done.returncode != 0:
+            raise SystemExit(f"benchmark child load-neo4j failed:\n{done.stderr}")
+        load = json.loads(done.stdout.strip().splitlines()[-1])
+        _say(f"Neo4j load: {load['total_s']:.2f} s (store write {load['store_s']:.2f} s)")
+        with Neo4jStore(uri, user="neo4j", password=NEO4J_PASSWORD) as store:
+            queries = _time_queries(store, args)
+    finally:
+        server.stop(proc)
+    return {"start_s": round(started, 1), "load": load, "queries": queries}
+
+
+def _load_neo4j_once(data: Path, uri: str) -> dict[str, Any]:
+    """What `oversight --neo4j URI load DATA` does, timed by phase, in this fresh process."""
+    from oversight.graph.neo4j_store import Neo4jStore
+    from oversight.loaders.dataset import graph_rows, read_dataset
+
+    began = time.perf_counter()
+    nodes, rels = graph_rows(read_dataset([data]))
+    rows = time.perf_counter()
+    with Neo4jStore(uri, user="neo4j", password=NEO4J_PASSWORD) as store:
+        store.load(nodes, rels)
+    done = time.perf_counter()
+    return {
+        "read_and_rows_s": round(rows - began, 3),
+        "store_s": round(done - rows, 3),
+        "total_s": round(done - began, 3),
+    }
+
+
 # --- saved queries --------------------------------------------------------------------------------
 
 
 def _queries(db: Path, args: argparse.Namespace) -> dict[str, dict[str, Any]]:
     from oversight.graph.embedded import EmbeddedStore
+
+    with EmbeddedStore(db, read_only=True) as store:
+        return _time_queries(store, args)
+
+
+def _time_queries(store: Any, args: argparse.Namespace) -> dict[str, dict[str, Any]]:
+    """Every saved query with synthetic stand-ins for its examples, on an open store."""
     from oversight.loaders.synth import examples, plan_england, synthetic_parameters
     from oversight.queries import list_queries, run_query
     from oversight.queries.runner import example_values
 
     stand_ins = examples(plan_england(args.authorities, args.years, args.seed))
     timings: dict[str, dict[str, Any]] = {}
-    with EmbeddedStore(db, read_only=True) as store:
-        for saved in list_queries():
-            params = synthetic_parameters(example_values(saved), stand_ins)
-            rows = len(run_query(store, saved, **params).rows)  # warm-up
-            runs = []
-            for _ in range(args.query_runs):
-                began = time.perf_counter()
-                run_query(store, saved, **params)
-                runs.append((time.perf_counter() - began) * 1000)
-            runs.sort()
-            timings[saved.name] = {
-                "rows": rows,
-                "p50_ms": round(statistics.median(runs), 1),
-                "p95_ms": round(runs[min(len(runs) - 1, round(0.95 * len(runs) + 0.5) - 1)], 1),
-                "parameters": {k: str(v) for k, v in params.items()},
-            }
-            _say(f"query {saved.name}: {timings[saved.name]['p50_ms']} ms, {rows} rows")
+    for saved in list_queries():
+        params = synthetic_parameters(example_values(saved), stand_ins)
+        rows = len(run_query(store, saved, **params).rows)  # warm-up
+        runs = []
+        for _ in range(args.query_runs):
+            began = time.perf_counter()
+            run_query(store, saved, **params)
+            runs.append((time.perf_counter() - began) * 1000)
+        runs.sort()
+        timings[saved.name] = {
+            "rows": rows,
+            "p50_ms": round(statistics.median(runs), 1),
+            "p95_ms": round(runs[min(len(runs) - 1, round(0.95 * len(runs) + 0.5) - 1)], 1),
+            "parameters": {k: str(v) for k, v in params.items()},
+        }
+        _say(f"query {saved.name}: {timings[saved.name]['p50_ms']} ms, {rows} rows")
     return timings
 
 
