@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -14,6 +13,7 @@ from oversight.graph import statements
 from oversight.graph.result import Node, Path, Relationship, Result, clean_properties
 from oversight.graph.schema import Schema
 from oversight.graph.store import Store, StoreError
+from oversight.graph.stores import scrubbed, shown_uri
 
 CONNECTION_TIMEOUT = 5.0  # seconds to connect; twice that to connect, handshake and log in
 # How long the driver goes on retrying a transaction that failed transiently (a dropped
@@ -44,7 +44,7 @@ class Neo4jStore(Store):
         max_transaction_retry_time: float = MAX_RETRY_TIME,
     ) -> None:
         super().__init__(model)
-        self.uri = _without_user_info(uri)  # for messages; the password is never in one
+        self.uri = shown_uri(uri)  # for messages; the password is never in one
         self.database = database
         try:
             self._driver = neo4j.GraphDatabase.driver(
@@ -56,7 +56,9 @@ class Neo4jStore(Store):
                 max_transaction_retry_time=max_transaction_retry_time,
             )
         except (neo4j_errors.ConfigurationError, ValueError) as error:
-            raise StoreError(f"{self.uri}: not a Neo4j URI: {_first_line(error)}") from error
+            # from None: the driver's own message may quote the URI's query, secrets and all
+            why = scrubbed(_first_line(error), uri)
+            raise StoreError(f"{self.uri}: not a Neo4j URI: {why}") from None
         try:
             self._driver.verify_connectivity()
         except neo4j_errors.AuthError as error:
@@ -246,11 +248,6 @@ def _socket_error(error: BaseException) -> str | None:
             return cause.strerror[:1].lower() + cause.strerror[1:]
         cause = cause.__cause__ or cause.__context__
     return None
-
-
-def _without_user_info(uri: str) -> str:
-    """The URI without any user:password@ (the driver refuses those, but messages show the URI)."""
-    return re.sub(r"//[^/@]*@", "//", uri, count=1)
 
 
 def _first_line(error: object) -> str:

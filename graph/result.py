@@ -116,6 +116,4 @@ def clean_properties(raw: dict[str, Any]) -> dict[str, Any]:
     Unset is null or an empty list: LadybugDB's typed columns hand back `[]` where a batch
     stored a list for other rows, Neo4j stores no property at all; both mean "none given".
     """
-    return {
-        k: v for k, v in raw.items() if not k.startswith("_") and v is not None and v != []
-    }
+    return {k: v for k, v in raw.items() if not k.startswith("_") and v is not None and v != []}

@@ -34,7 +34,7 @@ def open_store(
         if password is None:
             if ask_password is None:
                 raise StoreError(
-                    f"{uri}: set NEO4J_PASSWORD to the Neo4j password "
+                    f"{shown_uri(uri)}: set NEO4J_PASSWORD to the Neo4j password "
                     "(and NEO4J_USERNAME if it is not neo4j)"
                 )
             password = ask_password()
@@ -48,3 +48,36 @@ def open_store(
 
     path = Path(db or os.environ.get("OVERSIGHT_DB") or DEFAULT_DB)
     return EmbeddedStore(path, read_only=read_only)
+
+
+def shown_uri(uri: str) -> str:
+    """A URI as messages may show it: no user name or password, no query values, no fragment.
+
+    `bolt://user:pw@host:7687/db?password=pw#x` is shown as `bolt://host:7687/db?password=***`.
+    Everything up to the last `@` is taken for user info (a password may hold `/`, `?`, `#` or
+    `@`); every query value is masked, since a URI's query may carry a token.
+    """
+    scheme, sep, rest = uri.partition("://")
+    if not sep:
+        scheme, rest = "", uri
+    rest = rest.rpartition("@")[2]
+    rest = rest.partition("#")[0]
+    place, question, query = rest.partition("?")
+    if question:
+        masked = [
+            f"{part.partition('=')[0]}=***" if part else ""
+            for part in query.replace(";", "&").split("&")
+        ]
+        place += "?" + "&".join(masked)
+    return f"{scheme}://{place}" if sep else place
+
+
+def scrubbed(text: str, uri: str) -> str:
+    """`text` (a driver's message) with the secret parts of `uri` masked wherever they appear."""
+    rest = uri.partition("://")[2] or uri
+    user_info, at, _ = rest.rpartition("@")
+    query = rest.rpartition("@")[2].partition("?")[2]
+    secrets = [user_info if at else "", query, *(p.partition("=")[2] for p in query.split("&"))]
+    for secret in sorted(filter(None, secrets), key=len, reverse=True):
+        text = text.replace(secret, "***")
+    return text

@@ -11,10 +11,11 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from importlib import resources
-from pathlib import Path
+from pathlib import Path, PurePosixPath, PureWindowsPath
 from typing import Any
 
 from oversight.graph.errors import OversightError
+from oversight.graph.inputs import InputError, check_inside, folder_members
 from oversight.graph.schema import Label, RelType, Schema, schema
 from oversight.loaders.records import Citation, first_error, node_model, rel_model, stored_values
 from oversight.loaders.yamlfile import LineDict, YamlError, read_yaml
@@ -59,6 +60,10 @@ class NodeRecord:
     values: dict[str, Any]
     where: Where
     cites: list[Cite] = field(default_factory=list)
+    lines: dict[str, int] = field(default_factory=dict)  # the line of each key
+
+    def where_of(self, key: str) -> Where:
+        return Where(self.where.path, self.lines.get(key, self.where.line))
 
 
 @dataclass
@@ -90,16 +95,47 @@ class Dataset:
 
 
 def dataset_files(paths: Iterable[Path]) -> list[Path]:
-    """The YAML files of folders (sorted; `texts/` below holds the sources) and files given."""
+    """The YAML files of folders (sorted; `texts/` below holds the sources) and files given.
+
+    A folder's files must be inside it (a symlink may not lead out); a FIFO or device named
+    `.yaml` is listed, to be refused when read.
+    """
     files: list[Path] = []
     for path in paths:
         if path.is_dir():
-            files.extend(sorted(p for p in path.glob("*.y*ml") if p.is_file()))
-        elif path.exists():
+            members = folder_members(path, (".yaml", ".yml"))
+            for member in members:
+                _inside(member, path)
+            files.extend(members)
+        elif path.exists() or path.is_symlink():
             files.append(path)
         else:
             raise DatasetError(Where(path, 0), "no such file or folder")
     return files
+
+
+def _inside(path: Path, folder: Path) -> Path:
+    """`path` resolved; DatasetError if it leads outside `folder`."""
+    try:
+        return check_inside(path, folder)
+    except InputError as error:
+        raise DatasetError(Where(path, 0), error.reason) from error
+
+
+def text_name_problem(name: str) -> str | None:
+    """Why a source's `file` cannot name a text inside the dataset's texts folder, or None.
+
+    verify reads `texts/<file>`: an absolute path or `..` would read anything on the machine
+    (and its quotes would tell whether a secret holds a string).
+    """
+    pure = PurePosixPath(name)
+    if not name.strip() or "\x00" in name:
+        return "is not a file name"
+    if pure.is_absolute() or PureWindowsPath(name).drive or name.startswith("~"):
+        return "is an absolute path: name a file inside the texts folder"
+    if ".." in pure.parts or ".." in PureWindowsPath(name).parts:
+        return "leads out of the texts folder (`..`): name a file inside it"
+    return None
 
 
 @contextmanager
@@ -191,7 +227,14 @@ class _Builder:
             raise DatasetError(Where(path, line), f"{label.name} '{node_id}': {message}") from error
         if not checked.get("name"):
             raise DatasetError(where, f"{label.name} '{node_id}' needs a `name`")
-        node = NodeRecord(node_id, label, checked, where, self._cites(path, record))
+        if label.name == "Source" and "file" in checked:
+            problem = text_name_problem(checked["file"])
+            if problem:
+                at = Where(path, record.line_of("file"))
+                raise DatasetError(at, f"Source '{node_id}': file {checked['file']!r} {problem}")
+        node = NodeRecord(
+            node_id, label, checked, where, self._cites(path, record), record.key_lines
+        )
         self.nodes[node_id] = node
         self.pending_rels.append((node_id, record, where))
 

@@ -8,7 +8,7 @@ from functools import cache
 from typing import Annotated, Any, Literal
 
 from oversight.graph.schema import Property, RelType, Schema, schema
-from pydantic import BaseModel, BeforeValidator, ConfigDict, ValidationError, create_model
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, create_model
 
 _DATE = re.compile(r"^(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?$")
 
@@ -43,7 +43,7 @@ def _strict_text(value: Any) -> str:
 _TYPES: dict[str, Any] = {
     "STRING": Annotated[str, BeforeValidator(_strict_text)],
     "STRING[]": list[Annotated[str, BeforeValidator(_strict_text)]],
-    "INT64": int,
+    "INT64": Annotated[int, Field(ge=-(2**63), le=2**63 - 1)],  # what the stores hold
     "DOUBLE": float,
     "BOOL": bool,
     "DATE": Annotated[PreciseDate, BeforeValidator(parse_date)],
@@ -55,7 +55,10 @@ def _field(prop: Property) -> Any:
     return (kind | None, None)
 
 
-_CONFIG = ConfigDict(extra="forbid", strict=False, arbitrary_types_allowed=True)
+# NaN and infinities are not measurements (and JSON output could not hold them).
+_CONFIG = ConfigDict(
+    extra="forbid", strict=False, arbitrary_types_allowed=True, allow_inf_nan=False
+)
 
 
 class Citation(BaseModel):

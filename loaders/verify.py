@@ -6,10 +6,15 @@ must have their text; every element must be cited (the dataset reader already in
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass
+from pathlib import Path
 
-from oversight.loaders.dataset import Dataset, Where
+from oversight.graph.inputs import InputError, read_file
+from oversight.loaders.dataset import Dataset, DatasetError, NodeRecord, Where
+
+MAX_TEXT_BYTES = 64 * 1024 * 1024
 
 _MARKS = str.maketrans({"‘": "'", "’": "'", "“": '"', "”": '"', "–": "-", "—": "-", "\u00a0": " "})
 _SPACE = re.compile(r"\s+")
@@ -30,7 +35,11 @@ class Failure:
 
 
 def source_texts(dataset: Dataset) -> tuple[dict[str, str], list[Failure]]:
-    """Each source's normalised text, found as `texts/<file>` in a dataset folder."""
+    """Each source's normalised text, found as `texts/<file>` in a dataset folder.
+
+    The text must be inside that texts folder (a symlink may not lead out), a regular file of
+    at most MAX_TEXT_BYTES, and UTF-8 text; otherwise DatasetError at the source's `file:`.
+    """
     texts: dict[str, str] = {}
     failures: list[Failure] = []
     for node in dataset.nodes.values():
@@ -42,13 +51,31 @@ def source_texts(dataset: Dataset) -> tuple[dict[str, str], list[Failure]]:
             continue
         for folder in dataset.folders:
             candidate = folder / "texts" / name
-            if candidate.is_file():
-                texts[node.id] = normalise(candidate.read_text(encoding="utf-8"))
+            if os.path.lexists(candidate):
+                texts[node.id] = normalise(_read_text(node, candidate, folder / "texts"))
                 break
         else:
             looked = ", ".join(str(f / "texts") for f in dataset.folders)
             failures.append(Failure(node.where, f"text '{name}' of '{node.id}' not in {looked}"))
     return texts, failures
+
+
+def _read_text(node: NodeRecord, path: Path, folder: Path) -> str:
+    """A source's text, or DatasetError naming the `file:` line that points at it."""
+    where = node.where_of("file")
+    try:
+        data = read_file(path, MAX_TEXT_BYTES, within=folder, what="a source text")
+    except InputError as error:
+        raise DatasetError(where, f"text of '{node.id}': {error}") from error
+    if b"\x00" in data:
+        raise DatasetError(where, f"text of '{node.id}': {path}: not a text file (binary content)")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = data[: error.start].count(b"\n") + 1
+        raise DatasetError(
+            where, f"text of '{node.id}': {path}:{line}: not UTF-8 text; save the file as UTF-8"
+        ) from error
 
 
 def verify(dataset: Dataset) -> list[Failure]:

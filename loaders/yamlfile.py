@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from oversight.graph.inputs import InputError, read_file
 
 _Base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
@@ -58,27 +59,29 @@ _LineLoader.add_constructor("tag:yaml.org,2002:timestamp", _construct_str)
 
 class YamlError(Exception):
     def __init__(self, path: Path, line: int, message: str) -> None:
-        super().__init__(f"{path}:{line}: {message}")
+        super().__init__(f"{path}:{line}: {message}" if line else f"{path}: {message}")
         self.path, self.line, self.message = path, line, message
 
 
 MAX_BYTES = 64 * 1024 * 1024
 
 
-def read_yaml(path: Path) -> Any:
-    """Parse one file; syntax and encoding errors become YamlError with the line."""
+def read_yaml(path: Path, *, within: Path | None = None) -> Any:
+    """Parse one file; syntax and encoding errors become YamlError with the line.
+
+    Only a regular file of at most MAX_BYTES is read (inside `within` if given): see
+    graph/inputs.py.
+    """
     try:
-        size = path.stat().st_size
-        if size > MAX_BYTES:
-            raise YamlError(
-                path,
-                0,
-                f"{size / 2**20:.0f} MiB is more than a dataset file may hold "
-                f"({MAX_BYTES // 2**20} MiB): split it into several files",
-            )
-        data = path.read_bytes()
-    except OSError as error:
-        raise YamlError(path, 0, f"cannot read: {error.strerror or error}") from error
+        data = read_file(
+            path,
+            MAX_BYTES,
+            within=within,
+            what="a dataset file",
+            advice=": split it into several files",
+        )
+    except InputError as error:
+        raise YamlError(path, 0, error.reason) from error
     if b"\x00" in data[:8192]:
         raise YamlError(path, 0, "not a text file (binary content)")
     try:

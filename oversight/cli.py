@@ -48,6 +48,14 @@ QUERIES_DIR = click.option(
     "os.pathsep-separated); a query there overrides a bundled one of the same name.",
 )
 
+RAW = click.option(
+    "--raw",
+    is_flag=True,
+    help="CSV: write cells as they are. Without it, a text cell that starts with =, +, -, @, "
+    "tab or CR gets a leading ' so that a spreadsheet shows it as text instead of running it "
+    "as a formula (OWASP's advice); numbers stay numbers.",
+)
+
 # Commands in their own modules, imported only when run: `oversight --help` lists them from
 # this table (tests/test_cli.py checks each line against the command's own help).
 LAZY_COMMANDS: dict[str, tuple[str, str]] = {
@@ -257,25 +265,37 @@ def verify(paths: tuple[Path, ...]) -> None:
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="table")
 @click.option("-o", "--output", type=click.Path(path_type=Path), help="Write to a file.")
 @click.option("--write", is_flag=True, help="Allow the query to change the graph.")
+@RAW
 @pass_context
 def cypher(
-    ctx: Context, query: str, params: tuple[str, ...], fmt: str, output: Path | None, write: bool
+    ctx: Context,
+    query: str,
+    params: tuple[str, ...],
+    fmt: str,
+    output: Path | None,
+    write: bool,
+    raw: bool,
 ) -> None:
     """Run an ad-hoc Cypher QUERY (read-only unless --write)."""
     parameters = dict(_parse_param(p) for p in params)
     with ctx.store(read_only=not write) as store:
         result = store.write(query, parameters) if write else store.read(query, parameters)
-        _emit(result, fmt, output, title="oversight cypher", subtitle=query, store=store)
+        _emit(result, fmt, output, title="oversight cypher", subtitle=query, store=store, raw=raw)
 
 
 def _parse_param(text: str) -> tuple[str, Any]:
+    """NAME=VALUE: JSON within bounds (graph/inputs.py), or the text when it is not JSON."""
     import json
+
+    from oversight.graph.inputs import ValueRefused, loads
 
     name, sep, value = text.partition("=")
     if not sep or not name.isidentifier():
-        raise click.BadParameter(f"'{text}' is not NAME=VALUE", param_hint="--param")
+        raise click.BadParameter(f"'{text:.60}' is not NAME=VALUE", param_hint="--param")
     try:
-        return name, json.loads(value)
+        return name, loads(value)
+    except ValueRefused as error:
+        raise click.BadParameter(f"'{name}': {error.message}", param_hint="--param") from None
     except json.JSONDecodeError:
         return name, value
 
@@ -288,8 +308,12 @@ def _emit(
     title: str,
     subtitle: str,
     store: Store,
+    raw: bool = False,
 ) -> None:
-    """Print or write a result as a table, CSV, JSON or HTML (the store gives its evidence)."""
+    """Print or write a result as a table, CSV, JSON or HTML (the store gives its evidence).
+
+    CSV (and a table written to a file, which is CSV) is spreadsheet-safe unless `raw`.
+    """
     from oversight import output as out
 
     if fmt == "html":
@@ -300,7 +324,7 @@ def _emit(
     if fmt == "table" and output is None:
         out.print_table(result)
         return
-    text = out.as_json(result) if fmt == "json" else out.as_csv(result)
+    text = out.as_json(result) if fmt == "json" else out.as_csv(result, raw=raw)
     if output:
         _write_text(output, text)
     else:
@@ -343,10 +367,57 @@ def _write_text(path: Path, text: str) -> None:
 
 
 def _where(ctx: Context) -> str:
+    """The store as messages show it: a Neo4j URI without its secrets, else the file."""
     import os
 
     uri = ctx.neo4j or os.environ.get("NEO4J_URI")
-    return uri or str(ctx.db or os.environ.get("OVERSIGHT_DB") or "oversight.lbug")
+    if uri:
+        from oversight.graph.stores import shown_uri
+
+        return shown_uri(uri)
+    return str(ctx.db or os.environ.get("OVERSIGHT_DB") or "oversight.lbug")
+
+
+class OutputFailed(Exception):
+    """Standard output could not be written: a full disk, /dev/full, a closed pipe."""
+
+    def __init__(self, error: OSError) -> None:
+        super().__init__(error.strerror or str(error))
+        self.errno = error.errno
+
+
+class _Stdout:
+    """sys.stdout whose failed writes raise OutputFailed, which main() reports in one line.
+
+    click.echo and rich both write to sys.stdout; everything else is passed through.
+    """
+
+    def __init__(self, stream: Any) -> None:
+        self._stream = stream
+
+    def write(self, text: str) -> int:
+        try:
+            return self._stream.write(text)
+        except OSError as error:
+            raise OutputFailed(error) from error
+
+    def flush(self) -> None:
+        try:
+            self._stream.flush()
+        except OSError as error:
+            raise OutputFailed(error) from error
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._stream, name)
+
+
+def _discard_stdout() -> None:
+    """Point file descriptor 1 at /dev/null, so the interpreter's last flush succeeds."""
+    import os
+
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    os.close(devnull)
 
 
 def main() -> None:
@@ -355,9 +426,22 @@ def main() -> None:
     2: the command line is wrong; 1: the input, data or store failed; 130: interrupted.
     Tracebacks only with --debug, or for bugs.
     """
+    import errno
+
     debug = "--debug" in sys.argv
+    if sys.stdout is not None and not isinstance(sys.stdout, _Stdout):
+        sys.stdout = _Stdout(sys.stdout)
     try:
         cli.main(standalone_mode=False, prog_name="oversight")
+        sys.stdout.flush()
+    except OutputFailed as failed:
+        _discard_stdout()
+        if failed.errno == errno.EPIPE:  # `oversight ... | head`: the reader has all it wants
+            sys.exit(141)
+        if debug:
+            raise
+        click.echo(f"error: standard output: cannot write: {failed}", err=True)
+        sys.exit(1)
     except click.exceptions.Abort:
         click.echo("error: interrupted; any unfinished write was rolled back", err=True)
         sys.exit(130)

@@ -7,7 +7,8 @@ import io
 import json
 from typing import Any
 
-from oversight.graph.result import Result, plain
+from oversight.graph.result import Result, json_ready, plain
+from oversight.visualise.export import spreadsheet_safe
 
 
 def _cell(value: Any) -> str:
@@ -26,15 +27,25 @@ def _cell(value: Any) -> str:
 
 
 def as_json(result: Result) -> str:
-    return json.dumps(result.records(), ensure_ascii=False, indent=2) + "\n"
+    """Valid JSON: NaN and infinities are written as null."""
+    records = json_ready(result.records())
+    return json.dumps(records, ensure_ascii=False, indent=2, allow_nan=False) + "\n"
 
 
-def as_csv(result: Result) -> str:
+def as_csv(result: Result, *, raw: bool = False) -> str:
+    """CSV whose text cells cannot run as spreadsheet formulas, unless `raw`."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
-    writer.writerow(result.columns)
-    writer.writerows([_cell(v) for v in row] for row in result.rows)
+    writer.writerow([_csv_cell(c, raw) for c in result.columns])
+    writer.writerows([_csv_cell(v, raw) for v in row] for row in result.rows)
     return buffer.getvalue()
+
+
+def _csv_cell(value: Any, raw: bool) -> str:
+    """A number (-3, 2.5) is written as it is; text is made safe (see spreadsheet_safe)."""
+    if raw or isinstance(value, int | float):  # bool is an int: True, False
+        return _cell(value)
+    return spreadsheet_safe(_cell(value))
 
 
 def print_table(result: Result, title: str | None = None) -> None:

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from oversight.cli import QUERIES_DIR
+from oversight.cli import QUERIES_DIR, RAW
 
 if TYPE_CHECKING:
     from oversight.cli import Context
@@ -91,6 +91,7 @@ def show_command(name: str) -> None:
 @click.option("--example", is_flag=True, help="Use the header's example values (--param wins).")
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="table")
 @click.option("-o", "--output", type=click.Path(path_type=Path), help="Write to a file.")
+@RAW
 @click.pass_obj
 def run_command(
     obj: Context,
@@ -99,6 +100,7 @@ def run_command(
     example: bool,
     fmt: str,
     output: Path | None,
+    raw: bool,
 ) -> None:
     """Run saved query NAME, read-only.
 
@@ -118,7 +120,7 @@ def run_command(
         elif fmt in ("table", "csv") and saved.view:
             result = _without(result, saved.view)
         # The HTML view looks up the citations of what it shows: the store is still open.
-        _emit(result, fmt, output, title=saved.title, subtitle=saved.text, store=store)
+        _emit(result, fmt, output, title=saved.title, subtitle=saved.text, store=store, raw=raw)
 
 
 def _without(result: Result, columns: tuple[str, ...]) -> Result:

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from oversight.cli import Context, emit_view, pass_context, print_files
+from oversight.cli import RAW, Context, emit_view, pass_context, print_files
 
 EXPORT_FORMATS = ("graphml", "gexf", "json", "cytoscape", "neo4j-csv")
 _LIMIT = click.option(
@@ -114,6 +114,7 @@ def explore(
 )
 @click.option("--param", "-p", "params", multiple=True, metavar="NAME=VALUE")
 @click.option("--example", is_flag=True, help="Run the queries with their example values.")
+@RAW
 @pass_context
 def export(
     ctx: Context,
@@ -122,6 +123,7 @@ def export(
     query_names: tuple[str, ...],
     params: tuple[str, ...],
     example: bool,
+    raw: bool,
 ) -> None:
     """Export the whole graph, or saved queries' results, for Gephi, Cytoscape or neo4j-admin."""
     from oversight.graph.result import Result
@@ -145,7 +147,7 @@ def export(
                 part = run(store, saved, values)
                 result.nodes.update(part.nodes)
                 result.relationships.update(part.relationships)
-    files = write(result, fmt, output)
+    files = write(result, fmt, output, raw=raw)
     print_files(files, len(result.nodes), len(result.relationships))
     if fmt == "neo4j-csv":
         click.echo("import with:\n" + neo4j_admin_command(files))

@@ -48,10 +48,12 @@ from typing import Any
 
 from oversight.graph import gate
 from oversight.graph.errors import OversightError, UsageProblem
+from oversight.graph.inputs import ValueRefused, raw_decode, read_file
 
 BUNDLED_DIR = Path(str(resources.files("oversight.queries")))
 ENV_VAR = "OVERSIGHT_QUERIES"
 SUFFIX = ".cypher"
+MAX_BYTES = 1024 * 1024  # a saved query
 
 SCALAR_TYPES = ("string", "int", "float", "bool", "date")
 LIST_TYPES = ("list of string", "list of int", "list of float")
@@ -180,7 +182,7 @@ def get_query(name: str, extra: Iterable[str | os.PathLike[str]] = ()) -> SavedQ
 
 def read_query(path: Path, *, bundled: bool = False) -> SavedQuery:
     try:
-        text = path.read_text(encoding="utf-8")
+        text = read_file(path, MAX_BYTES, within=path.parent).decode("utf-8")
     except (OSError, UnicodeDecodeError) as error:
         raise QueryError(f"{path}: cannot read: {error}") from error
     return parse_query(text, path, bundled=bundled)
@@ -280,7 +282,6 @@ def _continue(
 
 def _parse_param(path: Path, number: int, name: str, spec: str) -> dict[str, Any]:
     """`TYPE[, default V][, example V][ -- doc]` into Param fields."""
-    decoder = json.JSONDecoder()
     type_match = re.match(r"(list of \w+|\w+)\s*", spec)
     type_ = type_match.group(1) if type_match else spec.split(",")[0].strip()
     if type_ not in TYPES:
@@ -307,7 +308,9 @@ def _parse_param(path: Path, number: int, name: str, spec: str) -> dict[str, Any
             raise _error(path, number, f"param {name}: {key} given twice")
         start = pos + option.end()
         try:
-            value, stop = decoder.raw_decode(spec, start)
+            value, stop = raw_decode(spec, start)
+        except ValueRefused as error:
+            raise _error(path, number, f"param {name}: {key} {error.message}") from None
         except json.JSONDecodeError:
             raise _error(
                 path,

@@ -7,11 +7,12 @@ Values always travel as Cypher parameters, never inside the query text. Dates ar
 
 from __future__ import annotations
 
-import json
+import math
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from oversight.graph.errors import UsageProblem
+from oversight.graph.inputs import ValueRefused, check_value, int64, loads
 from oversight.graph.result import Result
 from oversight.graph.store import StoreError
 from oversight.queries.library import MISSING, QueryError, SavedQuery, a, coerce
@@ -43,6 +44,10 @@ def bind(query: SavedQuery, values: Mapping[str, Any]) -> dict[str, Any]:
                 raise _parameter_error(query, f"parameter '{param.name}' may not be null")
             bound[param.name] = None
             continue
+        try:
+            check_value(value)  # first: coerce's messages walk the value recursively
+        except ValueRefused as error:
+            raise _parameter_error(query, f"parameter '{param.name}': {error.message}") from None
         try:
             bound[param.name] = coerce(param.type, value)
         except ValueError as error:
@@ -87,20 +92,35 @@ def _from_text(query: SavedQuery, name: str, type_: str, text: str) -> Any:
         if type_ in ("string", "date"):
             return text
         if type_ == "int":
-            return int(text)
+            return int64(text)
         if type_ == "float":
-            return float(text)
+            return _finite(float(text))
         if type_ == "bool":
             lowered = text.strip().lower()
             if lowered not in ("true", "false"):
                 raise ValueError(text)
             return lowered == "true"
         if text.lstrip().startswith("["):
-            return json.loads(text)
+            return loads(text)
         item = type_.removeprefix("list of ")
         return [_from_text(query, name, item, part.strip()) for part in text.split(",")]
+    except ValueRefused as error:
+        raise _parameter_error(query, f"parameter '{name}': {error.message}") from None
     except ValueError:  # json.JSONDecodeError is a ValueError too
-        raise _parameter_error(query, f"parameter '{name}': {text!r} is not {a(type_)}") from None
+        problem = f"parameter '{name}': {_clip(text)!r} is not {a(type_)}"
+        raise _parameter_error(query, problem) from None
+
+
+def _finite(value: float) -> float:
+    """nan and inf are floats to Python, not numbers a query can compare."""
+    if not math.isfinite(value):
+        raise ValueError(value)
+    return value
+
+
+def _clip(text: str, size: int = 60) -> str:
+    """A value as messages quote it: a 10,000-character one is not repeated in full."""
+    return text if len(text) <= size else f"{text[:size]}… ({len(text)} characters)"
 
 
 def run(store: Store, query: SavedQuery, values: Mapping[str, Any] | None = None) -> Result:

@@ -3,8 +3,9 @@
 Each row sets up one bad input, runs the real command in a subprocess against a copy of a
 loaded database, and checks: exactly one line on stderr (the message the row documents),
 the exit code (2: the command line is wrong; 1: input, data or store failed), no traceback,
-and the store holding exactly what it held before. `OVERSIGHT_REGEN_DOCS=1 pytest
-tests/test_error_matrix.py` rewrites docs/errors.md from what the commands really print.
+and the store holding exactly what it held before (tests/fingerprint.py: every node and
+relationship with every property), rows that never open it included. `OVERSIGHT_REGEN_DOCS=1
+pytest tests/test_error_matrix.py` rewrites docs/errors.md from what the commands really print.
 """
 
 from __future__ import annotations
@@ -19,6 +20,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from fingerprint import fingerprint
+from hostile_files import bomb_pdf, encrypted_pdf, fifo, link, sparse
 from oversight.graph.embedded import EmbeddedStore
 from small_dataset import write_dataset
 
@@ -36,6 +39,8 @@ class Case:
     exit: int
     expect: str  # a regular expression the one stderr line must match
     env: dict[str, str] | None = None  # extra environment variables
+    stdout: str | None = None  # a file standard output goes to (default: a pipe)
+    secret: str | None = None  # text that must appear nowhere in the output
 
 
 def dataset(tmp: Path, bad: str | bytes, name: str = "zz-bad.yaml") -> Path:
@@ -68,7 +73,7 @@ def unreadable(tmp: Path) -> list[str]:
         target.symlink_to("/proc/self/mem")  # stat says a file; reading it is an I/O error
     else:
         target.chmod(0)
-    return ["load", str(folder)]
+    return ["load", str(folder / "base.yaml"), str(target)]  # named: a folder's may not lead out
 
 
 def user_queries(tmp: Path, name: str, text: str) -> str:
@@ -102,6 +107,89 @@ def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
+
+
+# --- hostile input (files, limits, spreadsheets): how each row makes its input ----------------
+
+
+def documents(tmp: Path, name: str, content: bytes = b"") -> Path:
+    """A folder holding one document `name` (bytes), to be replaced by the caller if need be."""
+    folder = tmp / "docs"
+    folder.mkdir(exist_ok=True)
+    (folder / name).write_bytes(content)
+    return folder / name
+
+
+def load_document(make: Callable[[Path], Path]) -> Callable[[Path], list[str]]:
+    return lambda tmp: ["load-documents", str(make(tmp))]
+
+
+def document_named_like_a_source(tmp: Path) -> Path:
+    return documents(tmp, "love-wapping-2017.txt", b"Ofsted condemns Tower Hamlets.\n")
+
+
+def binary_document(tmp: Path) -> Path:
+    return documents(tmp, "notes.txt", b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 8)
+
+
+def fifo_document(tmp: Path) -> Path:
+    folder = documents(tmp, "notes.txt").parent
+    (folder / "notes.txt").unlink()
+    fifo(folder / "notes.txt")
+    return folder
+
+
+def zero_document(tmp: Path) -> Path:
+    return link(tmp / "notes.txt", "/dev/zero")
+
+
+def document_linked_out(tmp: Path) -> Path:
+    (tmp / "private.txt").write_text("Not for the graph.\n")
+    folder = documents(tmp, "a.txt", b"Debbie Jones.\n").parent
+    link(folder / "b.txt", tmp / "private.txt")
+    return folder
+
+
+def verify_with_text(text: Callable[[Path], object], file: str = "s.txt") -> Callable:
+    """`verify` of the small dataset whose source's text (`file:`) `text` replaces."""
+
+    def make(tmp: Path) -> list[str]:
+        folder = dataset(tmp, "- id: person/b\n  name: B\n  cite: [{source: source/s, quote: B}]\n")
+        base = folder / "base.yaml"
+        base.write_text(base.read_text().replace("file: s.txt", f"file: {file}"))
+        (folder / "texts" / "s.txt").unlink()
+        text(folder / "texts" / "s.txt")
+        return ["verify", str(folder)]
+
+    return make
+
+
+def text_outside(path: Path) -> None:
+    """`path` (texts/s.txt) a symlink to a file beside the dataset folder."""
+    secret = path.parents[2] / "secret.txt"
+    secret.write_text("B")
+    link(path, secret)
+
+
+def fifo_yaml(tmp: Path) -> list[str]:
+    folder = dataset(tmp, "")
+    (folder / "zz-bad.yaml").unlink()
+    fifo(folder / "zz-bad.yaml")
+    return ["load", str(folder)]
+
+
+def zero_yaml(tmp: Path) -> list[str]:
+    folder = dataset(tmp, "")
+    return ["load", str(folder / "base.yaml"), str(link(tmp / "zz-bad.yaml", "/dev/zero"))]
+
+
+def deep_json(depth: int = 5000) -> str:
+    return "[" * depth + "]" * depth
+
+
+def empty_db(tmp: Path) -> list[str]:
+    (tmp / "empty.lbug").touch()
+    return ["--db", str(tmp / "empty.lbug"), "stats"]
 
 
 HEADER = "// name: {name}\n// title: T\n"
@@ -347,7 +435,8 @@ CASES: dict[str, Case] = {
         "an ad-hoc query that writes, without --write",
         lambda tmp: ["cypher", "MATCH (n) DETACH DELETE n"],
         1,
-        r"this query writes; reads are read-only \(use --write to change the graph\)",
+        r"statement refused: DETACH at line 1, column 11 changes the graph; reads are "
+        r"read-only \(use --write to change the graph\)",
     ),
     "unknown-label": Case(
         "queries",
@@ -355,6 +444,54 @@ CASES: dict[str, Case] = {
         lambda tmp: ["cypher", "MATCH (n:Villain) RETURN n"],
         1,
         r"Binder exception: Table Villain does not exist",
+    ),
+    # --- statement gate ---
+    "adhoc-load-from": Case(
+        "queries",
+        "an ad-hoc query that reads a file (`LOAD FROM`)",
+        lambda tmp: ["cypher", "LOAD FROM 'secret.csv' RETURN *"],
+        1,
+        r"statement refused: LOAD at line 1, column 1 is not allowed in a read-only query "
+        r"\(allowed: MATCH, OPTIONAL MATCH, WHERE, WITH, UNWIND, RETURN, ORDER BY, SKIP, LIMIT, "
+        r"UNION \[ALL\], EXISTS \{ \}, COUNT \{ \}\)",
+    ),
+    "adhoc-copy-to": Case(
+        "queries",
+        "an ad-hoc query that writes a file (`COPY ... TO`), with --write",
+        lambda tmp: ["cypher", "--write", "COPY (MATCH (n) RETURN n.id) TO 'out.csv'"],
+        1,
+        r"statement refused: COPY at line 1, column 1 is not allowed even with --write",
+    ),
+    "adhoc-two-statements": Case(
+        "queries",
+        "two statements in one ad-hoc query",
+        lambda tmp: ["cypher", "MATCH (n) RETURN count(n); MATCH (n) RETURN n"],
+        1,
+        r"statement refused: ';' at line 1, column 26 starts a second statement; "
+        r"run one statement at a time",
+    ),
+    "adhoc-procedure": Case(
+        "queries",
+        "an ad-hoc query that calls a namespaced function",
+        lambda tmp: ["cypher", "RETURN apoc.load.json('file:///etc/passwd') AS x"],
+        1,
+        r"statement refused: apoc\.load\.json\(\) at line 1, column 8 is not allowed: "
+        r"procedures and namespaced functions are never run",
+    ),
+    "adhoc-unclosed-string": Case(
+        "queries",
+        "an ad-hoc query with a string that is not closed",
+        lambda tmp: ["cypher", "MATCH (n) WHERE n.name = 'Bob RETURN n"],
+        1,
+        r"statement refused: the string at line 1, column 26 is not closed with '",
+    ),
+    "saved-query-loads-file": Case(
+        "queries",
+        "a saved query that hides `LOAD FROM` after a backquoted name ending in `\\`",
+        saved("leak", HEADER.format(name="leak") + "MATCH (`x\\`) LOAD FROM 'x' RETURN * // `\n"),
+        1,
+        r"leak\.cypher:3: statement refused: LOAD at column 14 is not allowed in a read-only "
+        r"query",
     ),
     # --- entities ---------------------------------------------------------------------
     "entity-no-match": Case(
@@ -477,6 +614,197 @@ CASES: dict[str, Case] = {
         2,
         r"No such command 'destroy'",
     ),
+    # --- hostile input (files, limits, spreadsheets) ---
+    "document-named-like-a-source": Case(
+        "documents",
+        "a document named `love-wapping-2017.txt`, a curated source's id",
+        load_document(document_named_like_a_source),
+        1,
+        r"love-wapping-2017\.txt: would load as source/love-wapping-2017, which is the curated "
+        r"source .*; give the document its own `id: source/\.\.\.` in love-wapping-2017\.txt\.yaml",
+    ),
+    "document-binary": Case(
+        "documents",
+        "binary content named `.txt`",
+        load_document(binary_document),
+        1,
+        r"notes\.txt: not a text file \(binary content\)",
+    ),
+    "document-encrypted-pdf": Case(
+        "documents",
+        "a PDF that needs a password",
+        load_document(lambda tmp: encrypted_pdf(tmp / "locked.pdf")),
+        1,
+        r"locked\.pdf: the PDF is encrypted and needs a password",
+    ),
+    "document-pdf-bomb": Case(
+        "documents",
+        "a 1 MB PDF whose stream inflates to 1 GiB",
+        load_document(lambda tmp: bomb_pdf(tmp / "bomb.pdf", 1024)),
+        1,
+        r"bomb\.pdf: its compressed streams inflate past 128 MiB",
+    ),
+    "document-huge": Case(
+        "documents",
+        "a 3 GB text file (sparse)",
+        load_document(lambda tmp: sparse(tmp / "huge.txt", 3 * 2**30)),
+        1,
+        r"huge\.txt: 3\.0 GiB is more than a document may hold \(64 MiB\)",
+    ),
+    "document-fifo": Case(
+        "documents",
+        "a FIFO named `.txt` in a folder of documents",
+        load_document(fifo_document),
+        1,
+        r"notes\.txt: a named pipe \(FIFO\), not a regular file",
+    ),
+    "document-dev-zero": Case(
+        "documents",
+        "a symlink to /dev/zero named `.txt`",
+        load_document(zero_document),
+        1,
+        r"notes\.txt: a character device, not a regular file",
+    ),
+    "document-links-out": Case(
+        "documents",
+        "a folder of documents with a symlink to a file outside it",
+        load_document(document_linked_out),
+        1,
+        r"b\.txt: leads outside .*docs \(to .*private\.txt\)",
+    ),
+    "text-absolute-path": Case(
+        "dataset",
+        "a source whose `file:` is an absolute path",
+        verify_with_text(lambda path: path.write_text("B"), file="/etc/passwd"),
+        1,
+        r"base\.yaml:3: Source 'source/s': file '/etc/passwd' is an absolute path",
+    ),
+    "text-climbs-out": Case(
+        "dataset",
+        "a source whose `file:` climbs out with `..`",
+        verify_with_text(lambda path: path.write_text("B"), file="../../secret.txt"),
+        1,
+        r"base\.yaml:3: Source 'source/s': file '\.\./\.\./secret\.txt' leads out of the texts "
+        r"folder",
+    ),
+    "text-links-out": Case(
+        "dataset",
+        "a source text that is a symlink to a file outside the texts folder",
+        verify_with_text(text_outside),
+        1,
+        r"base\.yaml:3: text of 'source/s': .*s\.txt: leads outside .*texts \(to .*secret\.txt\)",
+    ),
+    "text-binary": Case(
+        "dataset",
+        "`oversight verify`: a source text with binary content",
+        verify_with_text(lambda path: path.write_bytes(b"B\x00\x01\x02")),
+        1,
+        r"base\.yaml:3: text of 'source/s': .*s\.txt: not a text file \(binary content\)",
+    ),
+    "measure-not-finite": Case(
+        "dataset",
+        "a measure whose value is NaN",
+        load_bad(
+            "- id: measure/x\n  name: X\n  value: .nan\n  cite: [{source: source/s, quote: A}]\n"
+        ),
+        1,
+        r"zz-bad\.yaml:3: Measure 'measure/x': value: Input should be a finite number",
+    ),
+    "integer-past-64-bits": Case(
+        "dataset",
+        "an integer past 64 bits",
+        load_bad(
+            "- id: inspection/x\n  name: X\n  number: 99999999999999999999\n"
+            "  cite: [{source: source/s, quote: A}]\n"
+        ),
+        1,
+        r"zz-bad\.yaml:3: Inspection 'inspection/x': number: Input should be less than or equal "
+        r"to 9223372036854775807",
+    ),
+    "yaml-fifo": Case(
+        "dataset",
+        "a FIFO named `.yaml` in a dataset folder",
+        fifo_yaml,
+        1,
+        r"zz-bad\.yaml: a named pipe \(FIFO\), not a regular file",
+    ),
+    "yaml-dev-zero": Case(
+        "dataset",
+        "a symlink to /dev/zero named `.yaml`",
+        zero_yaml,
+        1,
+        r"zz-bad\.yaml: a character device, not a regular file",
+    ),
+    "param-too-deep": Case(
+        "parameters",
+        "a 5,000-deep JSON list as a `cypher --param`",
+        lambda tmp: ["cypher", "RETURN $x", "-p", f"x={deep_json()}"],
+        2,
+        r"Invalid value for --param: 'x': nested more than 32 deep",
+    ),
+    "saved-param-too-deep": Case(
+        "parameters",
+        "a 5,000-deep JSON list as a `query run --param`",
+        lambda tmp: ["query", "run", "secondary-claims", "--param", f"bases={deep_json()}"],
+        2,
+        r"query 'secondary-claims': parameter 'bases': nested more than 32 deep",
+    ),
+    "param-past-64-bits": Case(
+        "parameters",
+        "an integer past 64 bits as a `cypher --param`",
+        lambda tmp: ["cypher", "RETURN $x", "-p", "x=99999999999999999999"],
+        2,
+        r"Invalid value for --param: 'x': 99999999999999999999 is past the 64-bit integer range",
+    ),
+    "saved-param-past-64-bits": Case(
+        "parameters",
+        "an integer past 64 bits for an int parameter",
+        lambda tmp: ["query", "run", "accountability-gaps", "-p", "min_findings=1" + "0" * 20],
+        2,
+        r"query 'accountability-gaps': parameter 'min_findings': 1000+ is past the 64-bit",
+    ),
+    "param-not-finite": Case(
+        "parameters",
+        "`1e999`, a number JSON reads as infinite",
+        lambda tmp: ["cypher", "RETURN $x", "-p", "x=1e999"],
+        2,
+        r"Invalid value for --param: 'x': 1e999 is not a finite number",
+    ),
+    "stdout-full": Case(
+        "output",
+        "standard output on a full device: `stats > /dev/full`",
+        lambda tmp: ["stats"],
+        1,
+        r"^error: standard output: cannot write: No space left on device$",
+        stdout="/dev/full",
+    ),
+    "output-file-full": Case(
+        "output",
+        "`-o /dev/full`",
+        lambda tmp: ["query", "run", "evidence", "--example", "--format", "csv", "-o", "/dev/full"],
+        1,
+        r"^error: /dev/full: cannot write: No space left on device$",
+    ),
+    "db-empty-file": Case(
+        "stores",
+        "an empty file given as `--db`",
+        empty_db,
+        1,
+        r"empty\.lbug: not an oversight database",
+    ),
+    "neo4j-uri-secrets": Case(
+        "stores",
+        "a Neo4j URI with a password in its user info and query",
+        lambda tmp: [
+            "--neo4j",
+            f"bolt://user:Pa55-in-uri@127.0.0.1:{free_port()}?password=Pa55-in-uri",
+            "stats",
+        ],
+        1,
+        r"bolt://127\.0\.0\.1:\d+\?password=\*\*\*: not a Neo4j URI: Username is not supported",
+        env={"NEO4J_PASSWORD": "not-printed"},
+        secret="Pa55-in-uri",
+    ),
 }
 
 
@@ -493,44 +821,61 @@ def big_db(tmp_path_factory: pytest.TempPathFactory, loaded_db: Path) -> Path:
     return path
 
 
-def counts(db: Path) -> dict | None:
-    if not db.exists():
-        return None
-    with EmbeddedStore(db, read_only=True) as store:
-        return store.counts()
+FINGERPRINTS: dict[Path, str] = {}
+
+
+def fingerprint_of(source: Path) -> str:
+    """The source database's fingerprint, taken once: each row's copy must end equal to it."""
+    if source not in FINGERPRINTS:
+        FINGERPRINTS[source] = fingerprint(source)
+    return FINGERPRINTS[source]
+
+
+def other_dbs(args: list[str]) -> dict[Path, bool]:
+    """Any other `--db PATH` a row names, and whether it exists before the row runs."""
+    paths = [Path(args[i + 1]) for i, arg in enumerate(args[:-1]) if arg == "--db"]
+    return {path: path.exists() for path in paths}
 
 
 def run_case(name: str, case: Case, tmp: Path, source_db: Path) -> tuple[int, str, str]:
     db = tmp / "db.lbug"
     shutil.copy(source_db, db)
     args = case.make(tmp)
+    others = other_dbs(args)
     env = {k: v for k, v in os.environ.items() if not k.startswith("NEO4J_")}
-    proc = subprocess.run(
-        [sys.executable, "-m", "oversight", "--db", str(db), *args],
-        capture_output=True,
-        text=True,
-        cwd=tmp,
-        timeout=120,
-        env=env | (case.env or {}),
-        stdin=subprocess.DEVNULL,
-    )
-    return proc.returncode, proc.stdout, proc.stderr
+    with open(case.stdout or os.devnull, "w") as redirected:
+        proc = subprocess.run(
+            [sys.executable, "-m", "oversight", "--db", str(db), *args],
+            stdout=redirected if case.stdout else subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            cwd=tmp,
+            timeout=120,
+            env=env | (case.env or {}),
+            stdin=subprocess.DEVNULL,
+        )
+    for path, existed in others.items():  # a refused command creates no database either
+        assert path.exists() == existed, path
+    return proc.returncode, proc.stdout or "", proc.stderr
 
 
 @pytest.mark.parametrize("name", list(CASES))
 def test_matrix_row(name: str, tmp_path: Path, loaded_db: Path, big_db: Path) -> None:
     case = CASES[name]
     source = big_db if name == "render-past-limit" else loaded_db
-    before = counts(source)
-    code, _, stderr = run_case(name, case, tmp_path, source)
+    before = fingerprint_of(source)
+    code, stdout, stderr = run_case(name, case, tmp_path, source)
     lines = stderr.strip().splitlines()
     assert "Traceback" not in stderr
     assert len(lines) == 1, stderr
     assert lines[0].startswith("error: ")
     assert re.search(case.expect, lines[0]), lines[0]
     assert code == case.exit, lines[0]
-    if (tmp_path / "db.lbug").exists():
-        assert counts(tmp_path / "db.lbug") == before
+    if case.secret:
+        assert case.secret not in stdout + stderr
+    db = tmp_path / "db.lbug"
+    assert db.is_file(), "the row's command removed the database"  # then compare it, opened
+    assert fingerprint(db) == before
     message = lines[0].replace(str(tmp_path), "<tmp>")
     MESSAGES[name] = re.sub(r"127\.0\.0\.1:\d+", "127.0.0.1:PORT", message)
 
@@ -576,6 +921,30 @@ def markdown(messages: dict[str, str]) -> str:
         " never another exception, never a partial write | `tests/test_fuzz.py` |",
         "| a parameter holding Cypher text | a plain value: no rows, store unchanged |"
         " `tests/test_faults.py::test_cypher_in_a_parameter_is_a_value` |",
+        # --- hostile input (files, limits, spreadsheets) ---
+        "| FIFOs, /dev/zero, a 3 GB file and a PDF bomb as dataset files, documents or manifests"
+        " | one line within 5 s, peak memory bounded (the child's own RSS), store unchanged |"
+        " `tests/test_hostile.py::test_limits_refuse_quickly_in_bounded_memory` |",
+        "| a document with a curated source's bytes, or its `id` in a manifest; a document"
+        " named like another document's source | attached to that source; refused in one line"
+        " | `tests/test_hostile.py::test_a_document_attaches_only_by_id_or_content`,"
+        " `::test_documents_do_not_take_each_others_ids` |",
+        "| 1,000 nested HTML tags | loads: the page is walked without recursion |"
+        " `tests/test_hostile.py::test_a_thousand_nested_html_tags_load` |",
+        "| text cells starting with `=`, `+`, `-`, `@`, tab or CR in CSV and neo4j-csv | a"
+        " leading `'` (numbers stay numbers, ids stay joined); `--raw` writes them as they are |"
+        " `tests/test_hostile.py::test_csv_cells_cannot_run_as_formulas`,"
+        " `::test_neo4j_csv_is_safe_and_still_imports` |",
+        "| NaN or infinity computed by a query or stored with `--write` | `null` in JSON"
+        " output and JSON exports | `tests/test_hostile.py::test_json_output_never_holds_nan_or"
+        "_infinity` |",
+        "| `cypher`, `query run`, `query list`, `stats`, `schema` writing to /dev/full; a"
+        " closed pipe | `error: standard output: cannot write: No space left on device`, exit 1;"
+        " a closed pipe ends quietly with 141 | `tests/test_hostile.py::test_standard_output_on"
+        "_a_full_device`, `::test_a_closed_pipe_ends_quietly` |",
+        "| a Neo4j URI with `user:password@` and `?password=`, working or not, with `--debug`"
+        " | shown as `bolt://host:port?password=***` everywhere | `tests/test_hostile.py::test"
+        "_uri_secrets_are_never_printed` |",
     ]
     return "\n".join(rows) + "\n"
 

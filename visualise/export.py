@@ -2,7 +2,9 @@
 
 All start from the same networkx graph of a result (see visualise.network). GraphML and GEXF
 take only scalar attributes, so lists are written as JSON text there; node-link JSON and
-Cytoscape JSON keep every property as it is.
+Cytoscape JSON keep every property as it is (NaN and infinities, which JSON lacks, as null).
+
+CSV cells are spreadsheet-safe (`spreadsheet_safe`) unless the caller asks for them raw.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from oversight.graph.errors import OversightError
-from oversight.graph.result import Result
+from oversight.graph.result import Result, json_ready
 from oversight.graph.schema import schema, stored_columns
 from oversight.graph.store import Store
 from oversight.visualise.network import result_graph
@@ -24,6 +26,8 @@ if TYPE_CHECKING:
 FORMATS = ("graphml", "gexf", "json", "cytoscape", "neo4j-csv")
 WHOLE_GRAPH = ("MATCH (n) RETURN n", "MATCH (a)-[r]->(b) RETURN a, r, b")
 ARRAY_DELIMITER = "|"  # quotes contain ";" and ","; a "|" inside an array value is refused
+# What a spreadsheet reads as the start of a formula (OWASP, "CSV Injection").
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 _NEO4J_TYPES = {
     "STRING": "string",
     "INT64": "long",
@@ -36,6 +40,15 @@ _NEO4J_TYPES = {
 
 class ExportError(OversightError):
     """The export could not be written."""
+
+
+def spreadsheet_safe(text: str) -> str:
+    """Text that a spreadsheet shows instead of running: OWASP's advice for CSV cells is to
+    put a single quote before a cell that starts with =, +, -, @, tab or carriage return.
+
+    Only for text: numbers are written as they are, so -3 stays a number.
+    """
+    return f"'{text}" if text.startswith(FORMULA_STARTS) else text
 
 
 def _scalar_graph(graph: nx.MultiDiGraph, edge_type_key: str = "type") -> nx.MultiDiGraph:
@@ -63,8 +76,11 @@ def _scalar_graph(graph: nx.MultiDiGraph, edge_type_key: str = "type") -> nx.Mul
     return copy
 
 
-def export(result: Result, fmt: str, path: Path) -> list[Path]:
-    """Write `result` in `fmt` at `path` (a folder for neo4j-csv); return the files written."""
+def export(result: Result, fmt: str, path: Path, *, raw: bool = False) -> list[Path]:
+    """Write `result` in `fmt` at `path` (a folder for neo4j-csv); return the files written.
+
+    `raw`: neo4j-csv text cells as they are, not spreadsheet-safe.
+    """
     import networkx as nx
 
     graph = result_graph(result)
@@ -74,13 +90,11 @@ def export(result: Result, fmt: str, path: Path) -> list[Path]:
         elif fmt == "gexf":
             nx.write_gexf(_scalar_graph(graph, edge_type_key="label"), path)
         elif fmt == "json":
-            data = nx.node_link_data(graph, edges="edges")
-            path.write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
+            _write_json(path, nx.node_link_data(graph, edges="edges"))
         elif fmt == "cytoscape":
-            data = nx.cytoscape_data(graph)
-            path.write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
+            _write_json(path, nx.cytoscape_data(graph))
         elif fmt == "neo4j-csv":
-            return write_neo4j_csv(result, path)
+            return write_neo4j_csv(result, path, raw=raw)
         else:
             raise ExportError(f"unknown format '{fmt}' (one of {', '.join(FORMATS)})")
     except OSError as error:
@@ -88,30 +102,42 @@ def export(result: Result, fmt: str, path: Path) -> list[Path]:
     return [path]
 
 
+def _write_json(path: Path, data: Any) -> None:
+    text = json.dumps(json_ready(data), ensure_ascii=False, indent=1, allow_nan=False)
+    path.write_text(text, encoding="utf-8")
+
+
 def _header(columns: list[tuple[str, str]]) -> list[str]:
     return [f"{name}:{_NEO4J_TYPES[type_]}" for name, type_ in columns]
 
 
-def _cell(value: Any, type_: str) -> str:
+def _cell(value: Any, type_: str, raw: bool = False) -> str:
+    """One typed cell: numbers, booleans and dates as they are, text spreadsheet-safe."""
     if value is None:
         return ""
     if type_ == "STRING[]":
         items = [str(v) for v in value]
         if any(ARRAY_DELIMITER in item for item in items):
             raise ExportError(f"an array value contains the delimiter {ARRAY_DELIMITER!r}: {items}")
+        items = items if raw else [spreadsheet_safe(item) for item in items]
         return ARRAY_DELIMITER.join(items)
     if type_ == "BOOL":
         return "true" if value else "false"
+    if type_ == "STRING" and not raw:
+        return spreadsheet_safe(str(value))
     return str(value)
 
 
-def write_neo4j_csv(result: Result, folder: Path) -> list[Path]:
+def write_neo4j_csv(result: Result, folder: Path, *, raw: bool = False) -> list[Path]:
     """One CSV per label and per relationship type, with neo4j-admin's header format.
 
     Node files: `id:ID` (ids are unique across labels), typed properties, `:LABEL`.
     Relationship files: `:START_ID`, `:END_ID`, typed properties, `:TYPE`.
     Arrays are joined with ARRAY_DELIMITER; dates are ISO (neo4j-admin's `date` type).
+    Text cells and ids are spreadsheet-safe unless `raw` (ids the same way everywhere, so
+    relationships still meet their nodes); typed numbers stay numbers.
     """
+    ident = (lambda text: text) if raw else spreadsheet_safe
     model = schema()
     folder.mkdir(parents=True, exist_ok=True)
     written: list[Path] = []
@@ -125,8 +151,8 @@ def write_neo4j_csv(result: Result, folder: Path) -> list[Path]:
             writer = csv.writer(handle)
             writer.writerow(["id:ID", *_header(columns), ":LABEL"])
             for node in members:
-                cells = [_cell(node.properties.get(name), type_) for name, type_ in columns]
-                writer.writerow([node.id, *cells, label.name])
+                cells = [_cell(node.properties.get(name), t, raw) for name, t in columns]
+                writer.writerow([ident(node.id), *cells, label.name])
         written.append(path)
     nodes = set(result.nodes)
     for reltype in model.reltypes:
@@ -144,8 +170,8 @@ def write_neo4j_csv(result: Result, folder: Path) -> list[Path]:
             writer.writerow([":START_ID", ":END_ID", *_header(columns), ":TYPE"])
             for rel in members:
                 props = {**rel.properties, "id": rel.id}
-                cells = [_cell(props.get(name), type_) for name, type_ in columns]
-                writer.writerow([rel.start, rel.end, *cells, reltype.name])
+                cells = [_cell(props.get(name), t, raw) for name, t in columns]
+                writer.writerow([ident(rel.start), ident(rel.end), *cells, reltype.name])
         written.append(path)
     return written
 

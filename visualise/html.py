@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from oversight.graph.errors import OversightError
-from oversight.graph.result import Result
+from oversight.graph.result import Result, json_ready
 from oversight.graph.schema import schema
 from oversight.visualise.network import result_graph
 
@@ -52,8 +52,8 @@ class ViewSpec:
 
 
 def _safe_json(value: Any) -> str:
-    """JSON that cannot close the script element it sits in."""
-    text = json.dumps(value, ensure_ascii=False, default=str)
+    """JSON that cannot close the script element it sits in (NaN and infinities as null)."""
+    text = json.dumps(json_ready(value), ensure_ascii=False, default=str, allow_nan=False)
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 

@@ -15,19 +15,30 @@ HTML is parsed with BeautifulSoup (script, style and other non-text elements dro
 elements end paragraphs); Markdown is rendered to HTML with markdown-it first; PDF text comes
 from pdfminer.six's layout analysis (a text box is a block; a header or footer repeated on most
 pages is dropped).
+
+Documents come from someone else, so reading is bounded: a regular file of at most MAX_BYTES
+(a FIFO or a device is refused), PDF streams inflating to MAX_INFLATED in all (pdfminer would
+inflate a bomb whole), an encrypted PDF refused in one line, HTML walked without recursion.
 """
 
 from __future__ import annotations
 
+import io
 import re
+import zlib
 from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 from oversight.graph.errors import OversightError
+from oversight.graph.inputs import InputError, read_file
 
 SUFFIXES = {".txt": "txt", ".text": "txt", ".md": "md", ".markdown": "md"}
 SUFFIXES |= {".html": "html", ".htm": "html", ".xhtml": "html", ".pdf": "pdf"}
+MAX_BYTES = 64 * 1024 * 1024  # a document file
+MAX_INFLATED = 128 * 1024 * 1024  # a PDF's streams, inflated, all together
 
 
 def words(text: str) -> frozenset[str]:
@@ -69,10 +80,7 @@ def extract(path: Path, data: bytes | None = None) -> Document:
         known = ", ".join(sorted(SUFFIXES))
         raise DocumentError(f"{path}: cannot read '{path.suffix}' documents (known: {known})")
     if data is None:
-        try:
-            data = path.read_bytes()
-        except OSError as error:
-            raise DocumentError(f"{path}: cannot read: {error.strerror or error}") from error
+        data = read_document(path)
     if fmt == "pdf":
         title, blocks = _pdf_blocks(path, data)
         paragraphs = _paragraphs(blocks, wrapped="always")
@@ -93,16 +101,32 @@ def extract(path: Path, data: bytes | None = None) -> Document:
     return Document(path, fmt, title or _title_from(paragraphs), tuple(paragraphs))
 
 
+def read_document(path: Path) -> bytes:
+    """A document's bytes: a regular file of at most MAX_BYTES (graph/inputs.py)."""
+    try:
+        return read_file(path, MAX_BYTES, what="a document", advice=": split it into parts")
+    except InputError as error:
+        raise DocumentError(str(error)) from error
+
+
 # --- text ------------------------------------------------------------------------------------
+
+# Control characters that text does not hold (tab, newlines and form feed aside).
+_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f\ufffd]")
 
 
 def _decode(path: Path, data: bytes) -> str:
-    if b"\x00" in data[:4096]:
+    """UTF-8 text, else Windows-1252; binary content (an image named .txt) is refused."""
+    if b"\x00" in data[:8192]:
         raise DocumentError(f"{path}: not a text file (binary content)")
     try:
-        return data.decode("utf-8-sig")
+        text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
-        return data.decode("cp1252", errors="replace")  # the other encoding texts come in
+        text = data.decode("cp1252", errors="replace")  # the other encoding texts come in
+    sample = text[:8192]
+    if len(_CONTROL.findall(sample)) > max(8, len(sample) // 100):
+        raise DocumentError(f"{path}: not a text file (binary content)")
+    return text
 
 
 def _text_blocks(text: str) -> list[list[str]]:
@@ -129,7 +153,7 @@ _BLOCKS = words(
 
 def _html_blocks(html: str) -> tuple[str | None, list[list[str]]]:
     from bs4 import BeautifulSoup
-    from bs4.element import NavigableString, PreformattedString, Tag
+    from bs4.element import NavigableString, PageElement, PreformattedString, Tag
 
     soup = BeautifulSoup(html, "html.parser")
     title = None
@@ -148,11 +172,19 @@ def _html_blocks(html: str) -> tuple[str | None, list[list[str]]]:
             blocks.append([line for line in lines if line])
         current.clear()
 
-    def walk(node: Tag) -> None:
-        for child in node.children:
-            if isinstance(child, PreformattedString):  # comments, doctype, CDATA
+    def walk(root: Tag) -> None:
+        """Depth first, without recursion: 1,000 nested tags must not exhaust the stack."""
+        stack: list[tuple[Iterator[PageElement], bool]] = [(iter(root.children), False)]
+        while stack:
+            children, block = stack[-1]
+            child = next(children, None)
+            if child is None:
+                stack.pop()
+                if block:  # a block element ends its paragraph
+                    flush()
+            elif isinstance(child, PreformattedString):  # comments, doctype, CDATA
                 continue
-            if isinstance(child, NavigableString):
+            elif isinstance(child, NavigableString):
                 current.append(str(child))
             elif isinstance(child, Tag):
                 if child.name == "br":
@@ -160,12 +192,10 @@ def _html_blocks(html: str) -> tuple[str | None, list[list[str]]]:
                 elif child.name == "pre":
                     flush()
                     blocks.extend(_text_blocks(child.get_text()))
-                elif child.name in _BLOCKS:
-                    flush()
-                    walk(child)
-                    flush()
                 else:
-                    walk(child)
+                    if child.name in _BLOCKS:
+                        flush()
+                    stack.append((iter(child.children), child.name in _BLOCKS))
 
     walk(soup.body or soup)
     flush()
@@ -176,26 +206,35 @@ def _html_blocks(html: str) -> tuple[str | None, list[list[str]]]:
 
 
 def _pdf_blocks(path: Path, data: bytes) -> tuple[str | None, list[list[str]]]:
-    import io
-
     from pdfminer.high_level import extract_pages
     from pdfminer.layout import LAParams, LTTextContainer
+    from pdfminer.pdfdocument import PDFEncryptionError
     from pdfminer.pdfparser import PDFSyntaxError
     from pdfminer.psparser import PSException
 
     pages: list[list[list[str]]] = []
     try:
-        for page in extract_pages(io.BytesIO(data), laparams=LAParams()):
-            boxes = []
-            for element in page:
-                if isinstance(element, LTTextContainer):
-                    lines = [line.strip() for line in element.get_text().split("\n")]
-                    if any(lines):
-                        boxes.append([line for line in lines if line])
-            pages.append(boxes)
+        with _bounded_inflation(MAX_INFLATED):
+            for page in extract_pages(io.BytesIO(data), laparams=LAParams()):
+                boxes = []
+                for element in page:
+                    if isinstance(element, LTTextContainer):
+                        lines = [line.strip() for line in element.get_text().split("\n")]
+                        if any(lines):
+                            boxes.append([line for line in lines if line])
+                pages.append(boxes)
+    except _Inflated:
+        raise DocumentError(
+            f"{path}: its compressed streams inflate past {MAX_INFLATED // 2**20} MiB, more than "
+            "a document may hold"
+        ) from None
+    except PDFEncryptionError as error:
+        raise DocumentError(
+            f"{path}: the PDF is encrypted and needs a password; save an unencrypted copy"
+        ) from error
     except (PDFSyntaxError, PSException, ValueError, KeyError, TypeError) as error:
         raise DocumentError(f"{path}: not a readable PDF ({error})") from error
-    except Exception as error:  # pdfminer raises its own classes for encryption and more
+    except Exception as error:  # pdfminer raises its own classes for more
         if type(error).__module__.startswith("pdfminer"):
             raise DocumentError(f"{path}: cannot read this PDF ({error})") from error
         raise
@@ -206,6 +245,69 @@ def _pdf_blocks(path: Path, data: bytes) -> tuple[str | None, list[list[str]]]:
     repeated = {key for key, n in shape.items() if len(pages) >= 3 and n > len(pages) / 2}
     blocks = [box for boxes in pages for box in boxes if _page_shape(box) not in repeated]
     return None, blocks
+
+
+class _Inflated(Exception):
+    """A PDF's streams inflate past MAX_INFLATED."""
+
+
+class _Inflation:
+    """pdfminer's `zlib` and `lzwdecode`, counting what they inflate against one budget.
+
+    pdfminer inflates each stream whole, in memory, without a limit: a 1 MB stream of
+    compressed zeros becomes a gigabyte. With this in its place, no call returns more than
+    is left of the budget; past it, _Inflated.
+    """
+
+    error = zlib.error
+
+    def __init__(self, limit: int) -> None:
+        self.left = limit
+
+    def take(self, chunk: bytes) -> bytes:
+        self.left -= len(chunk)
+        if self.left < 0:
+            raise _Inflated
+        return chunk
+
+    def decompress(self, data: bytes) -> bytes:
+        inflater = zlib.decompressobj()
+        out = self.take(inflater.decompress(data, self.left + 1))
+        if not inflater.eof:  # what zlib.decompress says of a cut stream
+            raise zlib.error("incomplete or truncated stream")
+        return out
+
+    def decompressobj(self) -> _Inflater:
+        return _Inflater(self)
+
+    def lzwdecode(self, data: bytes) -> bytes:
+        from pdfminer.lzw import LZWDecoder
+
+        return b"".join(self.take(chunk) for chunk in LZWDecoder(io.BytesIO(data)).run())
+
+
+class _Inflater:
+    """zlib.decompressobj() within an _Inflation's budget (pdfminer's repair of bad streams)."""
+
+    def __init__(self, budget: _Inflation) -> None:
+        self.budget, self.inflater = budget, zlib.decompressobj()
+
+    def decompress(self, data: bytes) -> bytes:
+        return self.budget.take(self.inflater.decompress(data, self.budget.left + 1))
+
+
+@contextmanager
+def _bounded_inflation(limit: int) -> Iterator[None]:
+    """pdfminer inflating within `limit` bytes (all streams together) while in the block."""
+    from pdfminer import pdftypes
+
+    budget = _Inflation(limit)
+    saved = pdftypes.zlib, pdftypes.lzwdecode
+    pdftypes.zlib, pdftypes.lzwdecode = budget, budget.lzwdecode  # type: ignore[assignment]
+    try:
+        yield
+    finally:
+        pdftypes.zlib, pdftypes.lzwdecode = saved
 
 
 def _page_shape(box: list[str]) -> str:

@@ -5,11 +5,15 @@ hash to the `content_hash` its Source already has is not written again; a file w
 changed replaces its earlier version (its old passages and their mentions are deleted in the
 same transaction, before the new ones are written).
 
-A document attaches to a source the store already has when its manifest gives that source's
-`id`, or when a Source has the same `file` name (the curated dataset's sources name their
-texts): then the curated properties stay as they are and only `content_hash` (and what the
-curated source lacks) is added. Otherwise the Source is the document's own, `source/<file
-name>`, described by its manifest (see manifest.py).
+Documents and sources stay in their lane. A document attaches to a source the store
+already has only when its manifest (or sidecar) gives that source's `id`, or when a Source
+already has the document's content hash; then a curated source's properties stay as they are
+and only `content_hash` (and what the curated source lacks) is added. Otherwise the Source is
+the document's own, `source/<file name>`, described by its manifest (see manifest.py). A file
+name alone never attaches: if `source/<file name>` is already taken, by a curated source or
+by another document's (one with another `file`), the load is refused with one line asking for
+an `id` in the document's manifest (a changed version of the same document, same `file`,
+still replaces its earlier passages).
 """
 
 from __future__ import annotations
@@ -21,9 +25,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from oversight.graph.inputs import InputError, check_inside, folder_members
 from oversight.graph.result import Node
 from oversight.graph.schema import schema, stored_columns
-from oversight.loaders.documents.extract import DocumentError, Paragraph, extract, supported
+from oversight.loaders.documents.extract import (
+    SUFFIXES,
+    DocumentError,
+    Paragraph,
+    extract,
+    read_document,
+    supported,
+)
 from oversight.loaders.documents.linker import Known, Linker, Mention, PreciseDate
 from oversight.loaders.documents.manifest import Meta, read_meta
 
@@ -91,12 +103,22 @@ class LoadedDocument:
 
 
 def document_files(paths: Iterable[Path]) -> list[Path]:
-    """The documents of folders (sorted, not their sub-folders) and the files given."""
+    """The documents of folders (sorted, not their sub-folders) and the files given.
+
+    A folder's documents must be inside it (a symlink may not lead out); a FIFO or a device
+    named like a document is listed, to be refused when read.
+    """
     files: list[Path] = []
     for path in paths:
         if path.is_dir():
-            files.extend(sorted(p for p in path.iterdir() if p.is_file() and supported(p)))
-        elif path.is_file():
+            members = folder_members(path, tuple(SUFFIXES))
+            for member in members:
+                try:
+                    check_inside(member, path)
+                except InputError as error:
+                    raise DocumentError(str(error)) from error
+            files.extend(members)
+        elif path.exists() or path.is_symlink():
             if not supported(path):
                 raise DocumentError(f"{path}: not a document (.txt, .md, .html, .pdf)")
             files.append(path)
@@ -117,22 +139,19 @@ def prepare(
     known = Known.from_store(store)
     linker = Linker(known)
     existing: dict[str, tuple[Node, int, int]] = {}
-    by_file: dict[str, str] = {}
+    by_hash: dict[str, str] = {}
     for source, cites, passages in store.read(SOURCES_QUERY).rows:
         existing[source.id] = (source, cites, passages)
-        if source.properties.get("file"):
-            by_file.setdefault(source.properties["file"], source.id)
+        if source.properties.get("content_hash"):
+            by_hash.setdefault(source.properties["content_hash"], source.id)
     documents: list[LoadedDocument] = []
     claimed: dict[str, Path] = {}
     for path in files:
-        try:
-            data = path.read_bytes()
-        except OSError as error:
-            raise DocumentError(f"{path}: cannot read: {error.strerror or error}") from error
+        data = read_document(path)
         digest = hashlib.sha256(data).hexdigest()
         meta = read_meta(path)
         document = extract(path, data)
-        source_id = meta.id or by_file.get(path.name) or f"source/{slug(path.stem)}"
+        source_id = meta.id or by_hash.get(digest) or _own_id(path, existing)
         if source_id in claimed:
             raise DocumentError(
                 f"{path}: would load as {source_id}, like {claimed[source_id]}; give one of "
@@ -278,6 +297,26 @@ def stored_passages(store: Store, source: str | None = None) -> dict[str, list[P
     for row in rows:
         found.setdefault(row["source"], []).append(Paragraph(row["text"] or "", row["ref"]))
     return found
+
+
+def _own_id(path: Path, existing: dict[str, tuple[Node, int, int]]) -> str:
+    """`source/<file name>`, unless a source that is not this document's already has it."""
+    source_id = f"source/{slug(path.stem)}"
+    old = existing.get(source_id)
+    if old is None:
+        return source_id
+    source, cites, _ = old
+    if cites == 0 and source.properties.get("file") == path.name:
+        return source_id  # an earlier version of this document: it is replaced
+    holder = (
+        f"the curated source {source.name!r}"
+        if cites
+        else f"the source of another document ({source.properties.get('file') or 'no file'})"
+    )
+    raise DocumentError(
+        f"{path}: would load as {source_id}, which is {holder}; give the document its own "
+        f"`id: source/...` in {path.name}.yaml beside it (or that id, to attach it)"
+    )
 
 
 def slug(text: str) -> str:

@@ -8,7 +8,8 @@ Two places, the first found wins for a document:
   mappings (or `documents:` holding the list), each naming its `file` (the format of
   `data/tower_hamlets/texts/corpus.yaml`).
 
-Keys: `id` (`source/...`, to attach the document to a source the dataset already has), `title`,
+Keys: `id` (`source/...`: the document's source; to attach it to a source the store already
+has, such as a curated one, this is the only way besides loading the same bytes), `title`,
 `kind`, `reliability`, `publisher`, `author`, `published` (or `date`), `url`, `description`
 (or `about`). A date is `YYYY`, `YYYY-MM`, `YYYY-MM-DD` or written out (`15 August 2018`,
 `July 2019`), optionally followed by a note: `2019 (after the June 2019 inspection)` is the
@@ -113,14 +114,14 @@ def read_meta(path: Path) -> Meta:
     """The description of the document at `path` (empty if no manifest describes it)."""
     for suffix in (".yaml", ".yml"):
         sidecar = path.with_name(path.name + suffix)
-        if sidecar.is_file():
+        if sidecar.exists() or sidecar.is_symlink():
             record = _read(sidecar)
             if not isinstance(record, LineDict):
                 raise DocumentError(f"{sidecar}:1: expected a mapping of title, kind, …")
             return _meta(sidecar, record)
     for name in FOLDER_MANIFESTS:
         manifest = path.parent / name
-        if manifest.is_file():
+        if manifest.exists() or manifest.is_symlink():
             for record in _records(manifest):
                 if str(record.get("file", "")).strip() == path.name:
                     return _meta(manifest, record)
@@ -128,8 +129,9 @@ def read_meta(path: Path) -> Meta:
 
 
 def _read(path: Path) -> Any:
+    """A manifest beside the document: inside its folder, a regular file (graph/inputs.py)."""
     try:
-        return read_yaml(path)
+        return read_yaml(path, within=path.parent)
     except YamlError as error:
         raise DocumentError(str(error)) from error
 
