@@ -284,3 +284,20 @@ def _mb_in(text: str) -> str:
 
 def _free_in(text: str) -> str:
     return re.search(r"\), ([\d,]+ MB) is free", text).group(1)  # type: ignore[union-attr]
+
+
+def test_a_reader_keeps_the_version_it_opened_while_a_writer_replaces_the_file(
+    loaded_db: Path, tmp_path: Path
+) -> None:
+    db = tmp_path / "shared.lbug"
+    shutil.copy(loaded_db, db)
+    before = fingerprint(db)
+    with EmbeddedStore(db, read_only=True) as reader:
+        run = subprocess.run(
+            oversight(db, "cypher", "--write", "CREATE (:Person {id: 'person/new', name: 'N'})"),
+            capture_output=True,
+            text=True,
+        )
+        assert run.returncode == 0, run.stderr
+        assert fingerprint(reader) == before  # its open file is the old version, whole
+    assert fingerprint(db) != before
