@@ -32,22 +32,35 @@ def neo4j_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str,
             "NEO4J_PASSWORD": os.environ.get("NEO4J_PASSWORD", ""),
         }
         return
+    if _NO_SERVER:  # tried once this session already: fail or skip at once, not per test
+        _give_up(_NO_SERVER[0])
     sys.path.insert(0, str(TOOLS))
     import server  # tools/neo4j/server.py
 
     try:
         uri, proc = server.start(
-            data_dir=tmp_path_factory.mktemp("neo4j"), password=TEST_PASSWORD, wipe=True
+            data_dir=tmp_path_factory.mktemp("neo4j"),
+            password=TEST_PASSWORD,
+            wipe=True,
+            timeout=START_TIMEOUT,
         )
     except (server.Neo4jStartError, OSError) as error:
-        reason = f"no Neo4j server: {str(error).splitlines()[0]}"
-        if os.environ.get("CI"):
-            pytest.fail(f"{reason} (required under CI)")
-        pytest.skip(reason)
+        _NO_SERVER.append(f"no Neo4j server: {str(error).splitlines()[0]}")
+        _give_up(_NO_SERVER[0])
     try:
         yield {"NEO4J_URI": uri, "NEO4J_USERNAME": "neo4j", "NEO4J_PASSWORD": TEST_PASSWORD}
     finally:
         server.stop(proc)
+
+
+_NO_SERVER: list[str] = []
+START_TIMEOUT = 300.0  # seconds; about 10 on a quiet machine, far more on a loaded one
+
+
+def _give_up(reason: str) -> None:
+    if os.environ.get("CI"):
+        pytest.fail(f"{reason} (required under CI)")
+    pytest.skip(reason)
 
 
 def neo4j_store(env: dict[str, str]) -> Store:
