@@ -89,8 +89,21 @@ def main() -> None:
     started = time.perf_counter()
     results = _run(args)
     results["bench_wall_s"] = round(time.perf_counter() - started, 1)
+    results |= _kept(args.output)
     args.output.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
     _print(results, args.output)
+
+
+# Keys other tools keep in the same file, carried over when the benchmarks rewrite it.
+KEPT = ("mutation_score",)  # tools/mutation/run.py (make mutation)
+
+
+def _kept(path: Path) -> dict[str, Any]:
+    try:
+        earlier = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return {key: earlier[key] for key in KEPT if isinstance(earlier, dict) and key in earlier}
 
 
 def _run(args: argparse.Namespace) -> dict[str, Any]:

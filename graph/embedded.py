@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import os
+import re
 import shutil
 from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path as FilePath
@@ -66,8 +67,10 @@ class EmbeddedStore(Store):
         self._tables: dict[int, str] | None = None
         self._schema_applied = False
         self._scratch: FilePath | None = None  # the copy being written, inside `_atomic`
+        self._written: list[str] = []  # the statements run on it
         if not read_only:
             _remove_strays(path)  # we hold the write lock: no other writer is alive
+            _fold_log(path)
             if not path.exists():
                 self._db = self._conn = None
                 with self._atomic():  # a new, empty database, made like any other write
@@ -115,8 +118,10 @@ class EmbeddedStore(Store):
             _copy_for_writing(self.path, scratch)
             self._db, self._conn = self._connect(scratch, read_only=False)
             self._scratch = scratch
-            self._tables = None
+            self._written = []
+            filled = self._list_tables()
             yield
+            self._rewrite_relationship_lists(filled)
             self._execute("CHECKPOINT")
             self._disconnect()
             _fsync_file(scratch)
@@ -124,6 +129,7 @@ class EmbeddedStore(Store):
                 raise StoreError(f"{scratch}: the engine left a write-ahead log; nothing saved")
             self._db, self._conn = original
             self._disconnect()
+            original = None, None  # closed: a failure from here on opens the file anew
             os.replace(scratch, self.path)
             saved = True
             _fsync_dir(self.path.parent)
@@ -159,6 +165,43 @@ class EmbeddedStore(Store):
             if self.path.exists():
                 with contextlib.suppress(StoreError):
                     self._db, self._conn = self._connect(self.path, read_only=True)
+
+    def _list_tables(self) -> dict[str, list[str]]:
+        """Relationship tables that exist and hold rows, with their list columns."""
+        self._tables = None
+        existing = set(self._table_names().values())
+        columns_of = statements.ladybug_columns(self.schema)
+        found = {}
+        for reltype in self.schema.reltypes:
+            columns = columns_of[reltype.name]
+            lists = [name for name, type_ in columns if type_.endswith("[]")]
+            if lists and reltype.name in existing:
+                text = f"MATCH ()-[r:{reltype.name}]->() RETURN 1 LIMIT 1"
+                if self._conn.execute(text).get_all():
+                    found[reltype.name] = lists
+        return found
+
+    def _rewrite_relationship_lists(self, filled: dict[str, list[str]]) -> None:
+        """Before CHECKPOINT: set every list property of the relationships in each table this
+        write changed, among those that held rows before it (`filled`), to itself.
+
+        LadybugDB 0.14.1 corrupts the list columns of a relationship table at CHECKPOINT when a
+        write inserted, updated or deleted some of its stored relationships: the lists of
+        others take their neighbours' values (`cite_refs` p79 became p80). tests/test_fuzz.py
+        found it; tests/test_store.py::test_a_later_write_keeps_the_lists_of_stored_relationships
+        keeps it found. Rewriting the whole column in the same write avoids it. A table counts
+        as changed when a statement of the write names it or deletes anything; a table the
+        write dropped and made again holds only new rows.
+        """
+        texts = list(self._written)
+        deletes = any("DELETE" in text.upper() for text in texts)
+        for table, lists in filled.items():
+            named = re.compile(rf"\b{table}\b")
+            if any(text.startswith(f"DROP TABLE IF EXISTS {table}") for text in texts):
+                continue
+            if deletes or any(named.search(text) for text in texts):
+                sets = ", ".join(f"r.{name} = r.{name}" for name in lists)
+                self._run_in_write_transaction([(f"MATCH ()-[r:{table}]->() SET {sets}", {})])
 
     def apply_schema(self) -> None:
         if self._schema_applied or self.read_only:
@@ -271,6 +314,8 @@ class EmbeddedStore(Store):
                 raise StoreError(_query_error(error)) from error
 
     def _execute(self, text: str, params: Mapping[str, Any] | None = None) -> Any:
+        if self._scratch is not None:
+            self._written.append(text)  # see _rewrite_relationship_lists
         try:
             return self._conn.execute(text, dict(params or {}))
         except (RuntimeError, ValueError, TypeError) as error:  # engine, or parameter conversion
@@ -373,6 +418,21 @@ def _open(path: FilePath, read_only: bool) -> lb.Database:
             raise
     lb.Database(str(path)).close()  # recovery: replays, then checkpoints on close
     return lb.Database(str(path), read_only=True)
+
+
+def _fold_log(path: FilePath) -> None:
+    """A write-ahead log beside the file (a process that wrote to it directly was killed
+    after committing): let LadybugDB replay it into the file once, as `_open` does.
+
+    A write works on a copy of the file and renames it over the original; a log left beside
+    the new file would be replayed onto it again at the next open (a duplicate primary key:
+    the file no longer opens).
+    """
+    if path.exists() and _wal(path).exists():
+        try:
+            lb.Database(str(path)).close()  # replays, then checkpoints on close
+        except RuntimeError as error:
+            raise StoreError(_open_error(path, error)) from error
 
 
 def _check_is_database(path: FilePath) -> None:

@@ -85,11 +85,15 @@ class Neo4jStore(Store):
 
     def _run_in_write_transaction(self, work: Iterable[tuple[str, dict[str, Any]]]) -> None:
         batches = list(work)  # a retried transaction must see every batch again
+        lock, unlock = statements.neo4j_write_lock(self.schema)
+        key = {"lock": statements.WRITE_LOCK_ID}
         with self._session() as session:
 
             def run_all(tx: neo4j.ManagedTransaction) -> None:
+                tx.run(lock, key).consume()  # one writer at a time (see statements.py)
                 for text, params in batches:
                     tx.run(text, params).consume()
+                tx.run(unlock, key).consume()
 
             self._guard(lambda: session.execute_write(run_all))
 

@@ -71,6 +71,12 @@ GRADES = ("outstanding", "good", "requires improvement", "inadequate")
 BASES = ("primary", "reported", "statement", "opinion")
 PRECISIONS = ("day", "month", "year")
 
+# A claim that rests on the curators' reasoning rather than on a text's words says so: the
+# reason, in one sentence. Views draw it dashed; `--facts-only` leaves it out.
+INFERRED = Property(
+    "inferred", doc="why the claim is inferred, not stated (unset: the cited words state it)"
+)
+
 # Properties every node has: `name` is the caption views show.
 NODE_PROPERTIES = (
     Property("id", doc="stable readable id, prefix/slug"),
@@ -78,6 +84,7 @@ NODE_PROPERTIES = (
     Property("aliases", "STRING[]", "other names, posts and acronyms it goes by"),
     Property("description"),
     Property("basis", doc="the strongest kind of source supporting it", choices=BASES),
+    INFERRED,
 )
 # Properties every cited relationship has: its citations, as parallel lists.
 REL_PROPERTIES = (
@@ -86,6 +93,7 @@ REL_PROPERTIES = (
     Property("cite_quotes", "STRING[]", "the verbatim quotes, in the same order"),
     Property("cite_refs", "STRING[]", "paragraph references ('' where none), same order"),
     Property("basis", doc="the strongest kind of source supporting it", choices=BASES),
+    INFERRED,
 )
 
 LABELS: tuple[Label, ...] = (
@@ -248,7 +256,11 @@ RELTYPES: tuple[RelType, ...] = (
         ("Person",),
         ("Post",),
         key="holds",
-        properties=(*_DATE_RANGE, Property("capacity", choices=("interim", "permanent", "acting"))),
+        properties=(
+            *_DATE_RANGE,
+            Property("capacity", choices=("interim", "permanent", "acting")),
+            Property("ended", "BOOL", "the tenure has ended, where its end date is not known"),
+        ),
     ),
     RelType(
         "MEMBER_OF",
@@ -281,6 +293,13 @@ RELTYPES: tuple[RelType, ...] = (
         key="accountable_for",
     ),
     RelType("REPORTS_TO", "Reporting line between posts.", ("Post",), ("Post",), key="reports_to"),
+    RelType(
+        "APPOINTED",
+        "Who appointed a person or body to its role.",
+        ("Body", "Post", "Person"),
+        ("Body", "Person"),
+        key="appointed",
+    ),
     RelType(
         "PART_OF",
         "A post, service or body belongs to a larger one.",

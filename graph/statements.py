@@ -98,6 +98,25 @@ def count_relationships(reltype: RelType) -> str:
 
 CLEAR = "MATCH (n) DETACH DELETE n"
 
+# Neo4j runs transactions at read committed: a `load --replace` whose DETACH DELETE has passed
+# cannot see what another load commits meanwhile, so two loads at once could both succeed and
+# leave a mix of both datasets. So every write transaction of a load starts by creating a node
+# with this id under the first label's uniqueness constraint: that takes the index entry's
+# exclusive lock until the transaction ends, and write transactions take turns. The node is
+# deleted before the commit (by a --replace sooner), so nobody ever sees it. No dataset id can
+# be this one (ids start with a label's prefix).
+WRITE_LOCK_ID = "oversight:write-lock"
+
+
+def neo4j_write_lock(schema: Schema) -> tuple[str, str]:
+    """The statements that take and give back the write lock, each with parameter `lock`."""
+    label = schema.labels[0].name
+    return (
+        f"CREATE (lock:{label} {{id: $lock}})",
+        f"MATCH (lock:{label} {{id: $lock}}) DELETE lock",
+    )
+
+
 # Endpoints of relationships whose nodes a query did not return, on Neo4j (elementId is
 # Neo4j's own; LadybugDB resolves its internal ids with its own lookup).
 NEO4J_ENDPOINTS = "MATCH (n) WHERE elementId(n) IN $ids RETURN elementId(n) AS element, n"
@@ -120,5 +139,6 @@ def all_statements(schema: Schema) -> list[tuple[str, list[str]]]:
                     text = upsert_relationships(schema, reltype, source, target, absent)
                     statements.append((text, ["rows"]))
     statements.append((CLEAR, []))
+    statements += [(text, ["lock"]) for text in neo4j_write_lock(schema)]
     statements.append((NEO4J_ENDPOINTS, ["ids"]))
     return statements

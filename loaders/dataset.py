@@ -76,6 +76,10 @@ class RelRecord:
     where: Where
     cites: list[Cite] = field(default_factory=list)
     inherits: list[str] = field(default_factory=list)  # records whose citations support it
+    lines: dict[str, Where] = field(default_factory=dict)  # where each key of its entry is
+
+    def where_of(self, key: str) -> Where:
+        return self.lines.get(key, self.where)
 
 
 @dataclass
@@ -312,10 +316,12 @@ class _Builder:
     ) -> RelRecord:
         end_key = "from" if reverse else "to"
         cites: list[Cite] = []
+        lines: dict[str, Where] = {}
         if isinstance(entry, str):
             other, values = entry, {}
         elif isinstance(entry, LineDict):
             where = Where(where.path, entry.line)
+            lines = {key: Where(where.path, line) for key, line in entry.key_lines.items()}
             other = entry.get(end_key)
             if not isinstance(other, str):
                 raise DatasetError(where, f"`{key}` entry needs `{end_key}: <id>`")
@@ -344,7 +350,7 @@ class _Builder:
         rel_id = f"{start}|{reltype.name}|{end}"
         if values.get("start"):
             rel_id += f"|{values['start'][0].isoformat()}"
-        return RelRecord(rel_id, reltype, start, end, values, where, cites, [owner])
+        return RelRecord(rel_id, reltype, start, end, values, where, cites, [owner], lines)
 
     @staticmethod
     def _merge(relationships: dict[str, RelRecord], rel: RelRecord) -> None:
@@ -357,7 +363,8 @@ class _Builder:
             raise DatasetError(
                 rel.where, f"{rel.type.name} {rel.start} -> {rel.end} conflicts with {known.where}"
             )
-        known.values = known.values or rel.values
+        if not known.values:
+            known.values, known.lines = rel.values, rel.lines
         known.cites.extend(rel.cites)
         known.inherits.extend(rel.inherits)
 
@@ -381,7 +388,14 @@ class _Builder:
 
 
 def basis(cites: list[Cite], dataset: Dataset) -> str:
-    """The strongest kind of support: primary > reported > statement > opinion."""
+    """The strongest kind of support: primary > reported > statement > opinion.
+
+    A citation is `primary` when its source is (an inspectorate's own text), `opinion` when
+    it is marked so or its source is opinion, `reported` when a secondary source relays the
+    inspectorate (`reports:` names an inspectorate body), and otherwise `statement`: what
+    a party said, whether a politician or body it relays (`reports:` naming them) or the
+    outlet in its own words.
+    """
     kinds = set()
     for cite in cites:
         reliability = dataset.nodes[cite.source].values.get("reliability")
@@ -389,11 +403,15 @@ def basis(cites: list[Cite], dataset: Dataset) -> str:
             kinds.add("opinion")
         elif reliability == "primary":
             kinds.add("primary")
-        elif reliability == "statement":
-            kinds.add("statement")
-        else:
+        elif cite.reports and _is_inspectorate(dataset.nodes.get(cite.reports)):
             kinds.add("reported")
+        else:
+            kinds.add("statement")
     return next(kind for kind in BASIS_ORDER if kind in kinds)
+
+
+def _is_inspectorate(node: NodeRecord | None) -> bool:
+    return node is not None and node.values.get("kind") == "inspectorate"
 
 
 def graph_rows(

@@ -7,7 +7,7 @@ import re
 from functools import cache
 from typing import Annotated, Any, Literal
 
-from oversight.graph.schema import Property, RelType, Schema, schema
+from oversight.graph.schema import INFERRED, Property, RelType, Schema, schema
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, create_model
 
 _DATE = re.compile(r"^(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?$")
@@ -82,7 +82,9 @@ def node_model(label_name: str, model: Schema | None = None) -> type[BaseModel]:
 
 @cache
 def rel_model(reltype: RelType) -> type[BaseModel]:
-    fields = {p.name: _field(p) for p in reltype.properties}
+    """A relationship entry's properties: its type's own, and `inferred` where it is cited."""
+    props = (*reltype.properties, *((INFERRED,) if reltype.cited else ()))
+    fields = {p.name: _field(p) for p in props}
     return create_model(f"{reltype.name}Entry", __config__=_CONFIG, **fields)
 
 

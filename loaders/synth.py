@@ -229,9 +229,9 @@ INDICATORS: dict[str, tuple[str, str, str, tuple[int, int], str, str]] = {
         "cases",
         "service:assessment",
         (31, 13),
-        "Caseloads in the Assessment Teams are too high, at an average of {v} children per "
+        "Caseloads in the Assessment Teams are too high, at an average of {v} cases per "
         "social worker.",
-        "Caseloads are manageable, at an average of {v} children per social worker.",
+        "Caseloads are manageable, at an average of {v} cases per social worker.",
     ),
     "agency": (
         "Agency social workers",
@@ -536,7 +536,15 @@ def _cast_records(plan: Plan, texts: _Texts) -> list[dict[str, Any]]:
             "published": f"{plan.visits[-1].published:%Y-%m}" if plan.visits else "2019",
             "file": f"{a}-who-is-who.txt",
             "published_by": publisher,
-            "cite": [texts.cite(who, f"Who is who in {name} children's services")],
+            "cite": [
+                texts.cite(who, f"Who is who in {name} children's services"),
+                texts.cite(
+                    who,
+                    f"Published in {_month_text(plan.visits[-1].published)}."
+                    if plan.visits
+                    else "Published in 2019.",
+                ),
+            ],
         }
     )
     records.append(
@@ -550,6 +558,7 @@ def _cast_records(plan: Plan, texts: _Texts) -> list[dict[str, Any]]:
             "cite": [
                 texts.cite(who, f"{name} is a local authority in the {plan.region} region."),
                 texts.cite(who, f"{name} is a statutory partner of its LSCB."),
+                _also_known(who, name, [f"{name} Council", "the local authority"], texts),
             ],
         }
     )
@@ -564,6 +573,7 @@ def _cast_records(plan: Plan, texts: _Texts) -> list[dict[str, Any]]:
     }
     for role in roles:
         post_name, aliases = POSTS[role]
+        aliases = [post_name, *aliases]
         record: dict[str, Any] = {
             "id": f"post/{a}-{role}",
             "name": f"{post_name}, {name}",
@@ -587,7 +597,8 @@ def _cast_records(plan: Plan, texts: _Texts) -> list[dict[str, Any]]:
                     if role in reports
                     else ""
                 ),
-            )
+            ),
+            _also_known(who, f"The {post_name} of {name}", aliases, texts),
         ]
         records.append({k: v for k, v in record.items() if v != []})
     for key, (body_name, kind, aliases) in BODIES.items():
@@ -604,6 +615,8 @@ def _cast_records(plan: Plan, texts: _Texts) -> list[dict[str, Any]]:
             ],
             "cite": [texts.cite(who, f"The {body_name} of {name} oversees its {watched}.")],
         }
+        if aliases:
+            record["cite"].append(_also_known(who, f"The {body_name} of {name}", aliases, texts))
         records.append({k: v for k, v in record.items() if v != []})
     records.append(
         {
@@ -612,7 +625,15 @@ def _cast_records(plan: Plan, texts: _Texts) -> list[dict[str, Any]]:
             "aliases": ["children's services", "children's social care"],
             "kind": "service",
             "part_of": [f"body/{a}-council"],
-            "cite": [texts.cite(who, f"{name} Children's Services are part of the council.")],
+            "cite": [
+                texts.cite(who, f"{name} Children's Services are part of the council."),
+                _also_known(
+                    who,
+                    f"{name} Children's Services",
+                    ["children's services", "children's social care"],
+                    texts,
+                ),
+            ],
         }
     )
     for key, (team_name, kind, aliases) in TEAMS.items():
@@ -624,11 +645,17 @@ def _cast_records(plan: Plan, texts: _Texts) -> list[dict[str, Any]]:
                 "kind": kind,
                 "part_of": [f"service/{a}-childrens-services"],
                 "cite": [
-                    texts.cite(who, f"The {team_name} is part of {name} children's services.")
+                    texts.cite(who, f"The {team_name} is part of {name} children's services."),
+                    *([_also_known(who, f"The {team_name}", aliases, texts)] if aliases else []),
                 ],
             }
         )
     return records
+
+
+def _also_known(source: str, who: str, aliases: list[str], texts: _Texts) -> dict[str, Any]:
+    """The citation that gives an entity's aliases, so each is in the text that cites it."""
+    return texts.cite(source, f"{who} is also called {'; '.join(aliases)}.")
 
 
 def _people_records(plan: Plan, texts: _Texts) -> list[dict[str, Any]]:
@@ -645,8 +672,7 @@ def _people_records(plan: Plan, texts: _Texts) -> list[dict[str, Any]]:
         else:
             what = POSTS[role][0]
             rel_key, target = "holds", f"post/{a}-{role}"
-            capacity = "" if tenure.capacity == "permanent" else f" ({tenure.capacity})"
-            line = f"Person {plan.index:03d}-{tenure.person:02d} was {what}{capacity}"
+            line = f"Person {plan.index:03d}-{tenure.person:02d} was {what} ({tenure.capacity})"
         line += f" from {_month_text(tenure.start)}" + (
             f" to {_month_text(tenure.end)}." if tenure.end else ", and still is."
         )
@@ -720,17 +746,11 @@ def _visit_records(plan: Plan, visit: Visit, texts: _Texts) -> list[dict[str, An
     document = "report" if full else "letter"
     source = f"source/{a}-{visit.key}-{document}"
     ordinal = ORDINALS[min(len(ORDINALS), visit.number or 1) - 1]
-    if full:
-        title = f"Inspection of {name} children's services"
-        dates = f"Inspection dates: {_day_text(visit.start)} to {_day_text(visit.end)}"
-    else:
-        title = f"Monitoring visit to {name} children's services"
-        dates = (
-            f"This letter summarises the findings of the {ordinal} monitoring visit to {name} "
-            f"children's services on {_day_text(visit.start)} and {_day_text(visit.end)}."
-        )
+    title = f"{'Inspection of' if full else 'Monitoring visit to'} {name} children's services"
+    dates = _dates_line(plan, visit)
     texts.add(source, title)
     cites = [texts.cite(source, dates)]
+    published = texts.cite(source, f"Published in {_month_text(visit.published)}.")
     if not full:
         judged = next(v for v in plan.visits if v.key == visit.after).published
         cites.append(
@@ -752,7 +772,7 @@ def _visit_records(plan: Plan, visit: Visit, texts: _Texts) -> list[dict[str, An
             "file": f"{a}-{visit.key}-{document}.txt",
             "published_by": "body/ofsted",
             "covers": [vid],
-            "cite": [texts.cite(source, dates)],
+            "cite": [texts.cite(source, dates), published],
         },
         {
             "id": vid,
@@ -766,7 +786,7 @@ def _visit_records(plan: Plan, visit: Visit, texts: _Texts) -> list[dict[str, An
             **({} if full else {"focus": "progress since the inadequate judgement"}),
             "conducted_by": ["body/ofsted"],
             "inspected": [f"service/{a}-childrens-services"],
-            "cite": cites,
+            "cite": [*cites, published],
         },
     ]
     for position, inspector in enumerate(visit.inspectors):
@@ -781,6 +801,17 @@ def _visit_records(plan: Plan, visit: Visit, texts: _Texts) -> list[dict[str, An
             }
         )
     return records
+
+
+def _dates_line(plan: Plan, visit: Visit) -> str:
+    """The line of a report or letter that gives the visit's days."""
+    if visit.kind == "inspection":
+        return f"Inspection dates: {_day_text(visit.start)} to {_day_text(visit.end)}"
+    ordinal = ORDINALS[min(len(ORDINALS), visit.number or 1) - 1]
+    return (
+        f"This letter summarises the findings of the {ordinal} monitoring visit to {plan.name} "
+        f"children's services on {_day_text(visit.start)} and {_day_text(visit.end)}."
+    )
 
 
 def _choose_findings(
@@ -865,7 +896,8 @@ def _finding_records(
         "period": f"at the {'inspection' if full else 'visit'} of {_month_text(visit.start)}",
         "as_of": f"{visit.start:%Y-%m}",
         "measure_of": [_ref(plan, INDICATORS[key][2])],
-        "cite": [dict(cite)],
+        # The visit's dates say when the figure was true (as_of).
+        "cite": [dict(cite), texts.cite(source, _dates_line(plan, visit))],
     }
     return [finding, measure]
 
@@ -955,7 +987,11 @@ def _reactions(plan: Plan, visit: Visit, rng: random.Random, texts: _Texts) -> l
             "published_by": f"body/publisher-{region:02d}",
             "written_by": f"person/journalist-{region:02d}-{1 + plan.index % 2}",
             "covers": [vid],
-            "cite": [texts.cite(news, headline)],
+            "cite": [
+                texts.cite(news, headline),
+                texts.cite(news, f"By Person N-{region:02d}-{1 + plan.index % 2}."),
+                texts.cite(news, f"Published on {_day_text(day)}."),
+            ],
         },
         {
             "extend": f"judgement/{a}-{visit.key}-overall",
@@ -999,7 +1035,7 @@ def _reactions(plan: Plan, visit: Visit, rng: random.Random, texts: _Texts) -> l
             continue
         title = "Leader" if role == "leader" else POSTS.get(role, ("chair of scrutiny",))[0]
         speaker = person.replace(f"person/{a}-", f"Person {plan.index:03d}-")
-        texts.add(news, f'{speaker}, {title}, said: "{words}"')
+        line = f'{speaker}, {title}, said: "{words}"'
         records.append(
             {
                 "id": f"statement/{a}-{visit.key}-{key}",
@@ -1012,7 +1048,7 @@ def _reactions(plan: Plan, visit: Visit, rng: random.Random, texts: _Texts) -> l
                     {"to": target if "/" in target else _ref(plan, target), "stance": stance}
                     for target, stance in about
                 ],
-                "cite": [{"source": news, "quote": words}],
+                "cite": [texts.cite(news, line)],
             }
         )
     if poor:
@@ -1039,7 +1075,10 @@ def _blog_records(plan: Plan, visit: Visit, day: dt.date, texts: _Texts) -> list
             "published": f"{day:%Y-%m}",
             "file": f"{a}-{visit.key}-blog.txt",
             "published_by": f"body/{a}-watch",
-            "cite": [texts.cite(blog, "After the Ofsted report")],
+            "cite": [
+                texts.cite(blog, "After the Ofsted report"),
+                texts.cite(blog, f"Published in {_month_text(day)}."),
+            ],
         },
         {
             "id": f"statement/{a}-{visit.key}-blog",
@@ -1073,14 +1112,20 @@ def england_records(plans: list[Plan]) -> tuple[list[dict[str, Any]], _Texts]:
             "file": "synthetic-england.txt",
             "published_by": "body/ofsted",
             "description": "Not a real document: the shared cast of the synthetic dataset.",
-            "cite": [texts.cite(national, "Synthetic register of inspectors and publishers")],
+            "cite": [
+                texts.cite(national, "Synthetic register of inspectors and publishers"),
+                texts.cite(national, "Published in 2013."),
+            ],
         },
         {
             "id": "body/ofsted",
             "name": "Ofsted",
             "aliases": ["the inspectorate"],
             "kind": "inspectorate",
-            "cite": [texts.cite(national, "Ofsted inspects local authority children's services.")],
+            "cite": [
+                texts.cite(national, "Ofsted inspects local authority children's services."),
+                _also_known(national, "Ofsted", ["the inspectorate"], texts),
+            ],
         },
     ]
     for number, (region, _, _) in enumerate(REGIONS, start=1):

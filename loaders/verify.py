@@ -10,9 +10,13 @@ import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from oversight.graph.inputs import InputError, read_file
-from oversight.loaders.dataset import Dataset, DatasetError, NodeRecord, Where
+from oversight.loaders.dataset import Dataset, DatasetError, NodeRecord, Where, _collector_paused
+
+if TYPE_CHECKING:
+    from oversight.loaders.claims import ClaimReport
 
 MAX_TEXT_BYTES = 64 * 1024 * 1024
 
@@ -22,7 +26,12 @@ _SPACE = re.compile(r"\s+")
 
 def normalise(text: str) -> str:
     """Fold the differences a copied quote may harmlessly have: spacing, quote marks, dashes."""
-    return _SPACE.sub(" ", text.translate(_MARKS)).strip()
+    return _SPACE.sub(" ", fold_marks(text)).strip()
+
+
+def fold_marks(text: str) -> str:
+    """Curly quote marks and dashes as plain ones: one character for one, so positions hold."""
+    return text.translate(_MARKS)
 
 
 @dataclass(frozen=True)
@@ -35,7 +44,13 @@ class Failure:
 
 
 def source_texts(dataset: Dataset) -> tuple[dict[str, str], list[Failure]]:
-    """Each source's normalised text, found as `texts/<file>` in a dataset folder.
+    """Each source's normalised text (see `raw_source_texts`)."""
+    texts, failures = raw_source_texts(dataset)
+    return {source: normalise(text) for source, text in texts.items()}, failures
+
+
+def raw_source_texts(dataset: Dataset) -> tuple[dict[str, str], list[Failure]]:
+    """Each source's text as written, found as `texts/<file>` in a dataset folder.
 
     The text must be inside that texts folder (a symlink may not lead out), a regular file of
     at most MAX_TEXT_BYTES, and UTF-8 text; otherwise DatasetError at the source's `file:`.
@@ -52,7 +67,7 @@ def source_texts(dataset: Dataset) -> tuple[dict[str, str], list[Failure]]:
         for folder in dataset.folders:
             candidate = folder / "texts" / name
             if os.path.lexists(candidate):
-                texts[node.id] = normalise(_read_text(node, candidate, folder / "texts"))
+                texts[node.id] = _read_text(node, candidate, folder / "texts")
                 break
         else:
             looked = ", ".join(str(f / "texts") for f in dataset.folders)
@@ -79,11 +94,60 @@ def _read_text(node: NodeRecord, path: Path, folder: Path) -> str:
 
 
 def verify(dataset: Dataset) -> list[Failure]:
-    """Every citation whose quote is not in its source, and every source without its text."""
-    texts, failures = source_texts(dataset)
+    """Every quote not in its source, every source without its text, and every claim whose
+    quotes do not say what it records (loaders/claims.py)."""
+    return verification(dataset).failures
+
+
+@dataclass
+class Verification:
+    """What `oversight verify` found: failures in file order, and the checks behind them."""
+
+    failures: list[Failure]
+    claims: ClaimReport
+    quotes: tuple[int, int]  # citations whose quote is in its source, of those looked for
+    suspects: list[Failure]  # unmarked inferences a machine can see (`--strict` fails on them)
+    texts: dict[str, str]  # each source's text as written
+
+    def summary(self, dataset: Dataset) -> list[str]:
+        """What was checked, what could not be, and what is marked inferred: one line each."""
+        checked = [f"quote in source {self.quotes[0]}/{self.quotes[1]}"] + [
+            f"{kind} {passed}/{run}" for kind, (passed, run) in self.claims.checked_counts().items()
+        ]
+        counts = self.claims.unchecked_counts()
+        links = {k.removesuffix(" link"): n for k, n in counts.items() if k.endswith(" link")}
+        unchecked = [f"{kind} {n}" for kind, n in counts.most_common() if kind[:-5] not in links]
+        if links:
+            per_type = ", ".join(f"{t} {n}" for t, n in sorted(links.items(), key=_by_count))
+            unchecked.append(f"that a link holds {sum(links.values())} ({per_type})")
+        inferred = self.claims.inferred_counts(dataset)
+        marked = ", ".join(f"{kind} {n}" for kind, n in sorted(inferred.items(), key=_by_count))
+        return [
+            "checked (passed/run): " + ", ".join(checked),
+            "unchecked (no machine can tell): " + ", ".join(unchecked),
+            f"inferred (marked `inferred:`): {sum(inferred.values())}"
+            + (f" ({marked})" if marked else ""),
+            f"unmarked inferences suspected: {len(self.suspects)}"
+            + (" (`verify --strict` fails on them)" if self.suspects else ""),
+        ]
+
+
+def verification(dataset: Dataset) -> Verification:
+    """Quotes against their sources, then claims against their quotes."""
+    with _collector_paused():  # many small objects that all live on (loaders/dataset.py)
+        return _verification(dataset)
+
+
+def _verification(dataset: Dataset) -> Verification:
+    from oversight.loaders.claims import check_claims, suspected_inferences
+
+    raw, failures = raw_source_texts(dataset)
+    texts = {source: normalise(text) for source, text in raw.items()}
+    found = looked = 0
     for element_id, cite in dataset.citations():
         if cite.quote is None or cite.source not in texts:
             continue
+        looked += 1
         if normalise(cite.quote) not in texts[cite.source]:
             failures.append(
                 Failure(
@@ -91,7 +155,22 @@ def verify(dataset: Dataset) -> list[Failure]:
                     f"quote for '{element_id}' is not in {cite.source}: \"{_clip(cite.quote)}\"",
                 )
             )
-    return sorted(set(failures), key=lambda f: (str(f.where.path), f.where.line))
+        else:
+            found += 1
+    claims = check_claims(dataset, texts)
+    failures += [Failure(check.where, check.message) for check in claims.failed]
+    suspects = [Failure(s.where, s.message) for s in suspected_inferences(dataset)]
+    return Verification(
+        _in_file_order(failures), claims, (found, looked), _in_file_order(suspects), raw
+    )
+
+
+def _by_count(item: tuple[str, int]) -> tuple[int, str]:
+    return -item[1], item[0]
+
+
+def _in_file_order(failures: list[Failure]) -> list[Failure]:
+    return sorted(set(failures), key=lambda f: (str(f.where.path), f.where.line, f.message))
 
 
 def _clip(text: str, size: int = 70) -> str:

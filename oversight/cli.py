@@ -12,49 +12,17 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
+from oversight.context import (
+    FORMATS,
+    QUERIES_DIR,
+    RAW,
+    Context,
+    emit,
+    pass_context,
+)
+
 if TYPE_CHECKING:
-    from oversight.graph.store import Store
-
-FORMATS = ("table", "csv", "json", "html")
-
-
-class Context:
-    def __init__(self, db: str | None, neo4j: str | None, debug: bool) -> None:
-        self.db, self.neo4j, self.debug = db, neo4j, debug
-        self.queries_dirs: tuple[Path, ...] = ()
-
-    def store(self, *, read_only: bool = False) -> Store:
-        from oversight.graph.stores import open_store
-
-        ask = _ask_password if sys.stdin.isatty() else None
-        return open_store(self.db, self.neo4j, read_only=read_only, ask_password=ask)
-
-
-def _ask_password() -> str:
-    """A hidden prompt on stderr, so that JSON or CSV on stdout stays clean."""
-    return click.prompt("Neo4j password", hide_input=True, err=True)
-
-
-pass_context = click.make_pass_decorator(Context)
-
-
-QUERIES_DIR = click.option(
-    "--queries-dir",
-    "queries_dirs",
-    multiple=True,
-    type=click.Path(path_type=Path, file_okay=False),
-    metavar="DIR",
-    help="Also read saved queries from DIR (repeatable; after OVERSIGHT_QUERIES, which is "
-    "os.pathsep-separated); a query there overrides a bundled one of the same name.",
-)
-
-RAW = click.option(
-    "--raw",
-    is_flag=True,
-    help="CSV: write cells as they are. Without it, a text cell that starts with =, +, -, @, "
-    "tab or CR gets a leading ' so that a spreadsheet shows it as text instead of running it "
-    "as a formula (OWASP's advice); numbers stay numbers.",
-)
+    pass
 
 # Commands in their own modules, imported only when run: `oversight --help` lists them from
 # this table (tests/test_cli.py checks each line against the command's own help).
@@ -73,7 +41,7 @@ LAZY_COMMANDS: dict[str, tuple[str, str]] = {
     ),
     "export": (
         "oversight.view_commands:export",
-        "Export the whole graph, or saved queries' results, for Gephi, Cytoscape or neo4j-admin.",
+        "Export the graph, or saved queries' results, for Gephi, Cytoscape, neo4j-admin or Aleph.",
     ),
     "load-documents": (
         "oversight.document_commands:load_documents",
@@ -86,6 +54,10 @@ LAZY_COMMANDS: dict[str, tuple[str, str]] = {
     "synth": (
         "oversight.synth_commands:synth",
         "Write a synthetic dataset: per authority its council, posts and their holders, bodies,",
+    ),
+    "review": (
+        "oversight.review_commands:review",
+        "Write a review sheet: every claim with its value, its quotes in their passages, the",
     ),
 }
 
@@ -134,6 +106,14 @@ class LazyGroup(click.Group):
     "NEO4J_DATABASE).",
 )
 @QUERIES_DIR
+@click.option(
+    "--facts-only",
+    is_flag=True,
+    envvar="OVERSIGHT_FACTS_ONLY",
+    help="Leave inferences out: drop every result row that holds a node or relationship "
+    "marked `inferred` (query run, cypher, render, explore, export), and set `facts_only` "
+    "in saved queries that declare it [env OVERSIGHT_FACTS_ONLY].",
+)
 @click.option("--debug", is_flag=True, help="Show tracebacks.")
 @click.version_option(package_name="oversight")
 @click.pass_context
@@ -142,11 +122,13 @@ def cli(
     db: str | None,
     neo4j: str | None,
     queries_dirs: tuple[Path, ...],
+    facts_only: bool,
     debug: bool,
 ) -> None:
     """Public reporting on a failing public service, as a graph investigators can question."""
     ctx.obj = Context(db, neo4j, debug)
     ctx.obj.queries_dirs = queries_dirs
+    ctx.obj.facts_only = facts_only
 
 
 @cli.command()
@@ -154,8 +136,18 @@ def cli(
 @click.option("--replace", is_flag=True, help="Empty the store first (in the same transaction).")
 @click.option("-v", "--verbose", is_flag=True, help="Say what each phase did, on stderr.")
 @click.option("--report", is_flag=True, help="With `load documents`: the links per document.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["dataset", "ftm"]),
+    default="dataset",
+    show_default=True,
+    help="ftm: one FILE of FollowTheMoney entities (JSON lines); see docs/ftm.md.",
+)
 @pass_context
-def load(ctx: Context, paths: tuple[Path, ...], replace: bool, verbose: bool, report: bool) -> None:
+def load(
+    ctx: Context, paths: tuple[Path, ...], replace: bool, verbose: bool, report: bool, fmt: str
+) -> None:
     """Load dataset folders or files (default: the bundled Tower Hamlets dataset).
 
     Every file is validated before anything is written; the load is one transaction, so an
@@ -164,6 +156,11 @@ def load(ctx: Context, paths: tuple[Path, ...], replace: bool, verbose: bool, re
     """
     from rich.progress import Progress
 
+    if fmt == "ftm":
+        from oversight.ftm_commands import load_ftm
+
+        load_ftm(ctx, paths, replace=replace, where=_where(ctx))
+        return
     if paths and paths[0] == Path("documents") and not paths[0].exists():
         from oversight.document_commands import load_documents
 
@@ -229,26 +226,42 @@ def schema() -> None:
 
 @cli.command()
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
-def verify(paths: tuple[Path, ...]) -> None:
-    """Check every quote occurs in its cited source and every element is cited."""
+@click.option(
+    "--strict",
+    is_flag=True,
+    help="Also fail on an inference a machine can see that is not marked `inferred:` (a "
+    "lineage link whose words share no subject with the finding it follows up; a reporting "
+    "line whose quotes do not name both posts).",
+)
+def verify(paths: tuple[Path, ...], strict: bool) -> None:
+    """Check every quote is in its source and says what its claim records.
+
+    Each failed check is one `file:line: ...` line: a quote not in its source, or one that
+    does not hold the value, unit, grade, date, name or alias recorded, or is too short to
+    say anything. A summary follows: checks run per kind, claims no machine can check per
+    kind, and inferences marked.
+    """
     from oversight.loaders.dataset import BUNDLED, read_dataset
-    from oversight.loaders.verify import verify as check
+    from oversight.loaders.verify import verification
 
     dataset = read_dataset(paths or (BUNDLED,))
-    failures = check(dataset)
+    found = verification(dataset)
+    failures = found.failures + (found.suspects if strict else [])
     for failure in failures:
         click.echo(str(failure))
-    cites = sum(1 for _ in dataset.citations())
+    for line in found.summary(dataset):
+        click.echo(line)
     if failures:
         first = failures[0]
         raise click.ClickException(
             f"{first}"
             if len(failures) == 1
-            else f"{len(failures)} of {cites} citations failed, listed above; the first: {first}"
+            else f"{len(failures)} checks failed, listed above; the first: {first}"
         )
+    cites = sum(1 for _ in dataset.citations())
     click.echo(
         f"ok: {len(dataset.nodes)} nodes, {len(dataset.relationships)} relationships, "
-        f"{cites} citations checked against their sources"
+        f"{cites} citations checked against their sources and their claims"
     )
 
 
@@ -262,7 +275,12 @@ def verify(paths: tuple[Path, ...]) -> None:
     metavar="NAME=VALUE",
     help="A parameter; the value is read as JSON when it parses, else as text.",
 )
-@click.option("--format", "fmt", type=click.Choice(FORMATS), default="table")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(FORMATS),
+    help="Default: from -o's suffix (.csv, .json, .html), else a table.",
+)
 @click.option("-o", "--output", type=click.Path(path_type=Path), help="Write to a file.")
 @click.option("--write", is_flag=True, help="Allow the query to change the graph.")
 @RAW
@@ -271,16 +289,34 @@ def cypher(
     ctx: Context,
     query: str,
     params: tuple[str, ...],
-    fmt: str,
+    fmt: str | None,
     output: Path | None,
     write: bool,
     raw: bool,
 ) -> None:
     """Run an ad-hoc Cypher QUERY (read-only unless --write)."""
     parameters = dict(_parse_param(p) for p in params)
+    _check_bound(query, parameters)
     with ctx.store(read_only=not write) as store:
         result = store.write(query, parameters) if write else store.read(query, parameters)
-        _emit(result, fmt, output, title="oversight cypher", subtitle=query, store=store, raw=raw)
+        if ctx.facts_only:
+            from oversight.queries.runner import without_inferred
+
+            result = without_inferred(result)
+        emit(result, fmt, output, title="oversight cypher", subtitle=query, store=store, raw=raw)
+
+
+def _check_bound(query: str, parameters: dict[str, Any]) -> None:
+    """A $parameter with no value would be null on one engine and an error on the other: an
+    answer that silently matches nothing, or everything. Say so instead."""
+    from oversight.graph.gate import tokenize
+
+    used = {t.text for t in tokenize(query) if t.kind == "param"}
+    unbound = sorted(used - set(parameters))
+    if unbound:
+        names = ", ".join(f"${name}" for name in unbound)
+        hint = " ".join(f"-p {name}=VALUE" for name in unbound)
+        raise click.UsageError(f"unbound parameter {names}: give a value with {hint}")
 
 
 def _parse_param(text: str) -> tuple[str, Any]:
@@ -298,72 +334,6 @@ def _parse_param(text: str) -> tuple[str, Any]:
         raise click.BadParameter(f"'{name}': {error.message}", param_hint="--param") from None
     except json.JSONDecodeError:
         return name, value
-
-
-def _emit(
-    result: Any,
-    fmt: str,
-    output: Path | None,
-    *,
-    title: str,
-    subtitle: str,
-    store: Store,
-    raw: bool = False,
-) -> None:
-    """Print or write a result as a table, CSV, JSON or HTML (the store gives its evidence).
-
-    CSV (and a table written to a file, which is CSV) is spreadsheet-safe unless `raw`.
-    """
-    from oversight import output as out
-
-    if fmt == "html":
-        if output is None:
-            raise click.UsageError("--format html needs -o FILE.html")
-        emit_view(store, result, output, title=title, query=subtitle)
-        return
-    if fmt == "table" and output is None:
-        out.print_table(result)
-        return
-    text = out.as_json(result) if fmt == "json" else out.as_csv(result, raw=raw)
-    if output:
-        _write_text(output, text)
-    else:
-        click.echo(text, nl=False)
-
-
-def emit_view(
-    store: Store,
-    result: Any,
-    output: Path,
-    *,
-    title: str,
-    query: str,
-    parameters: dict[str, Any] | None = None,
-    layout: str = "force",
-    limit: int = 1500,
-) -> None:
-    """Write the HTML view of a result, with the citations of everything it shows."""
-    from oversight.visualise.citations import citations
-    from oversight.visualise.html import ViewSpec, check_size, write_view
-
-    check_size(result, limit)
-    spec = ViewSpec(title, query, dict(parameters or {}), layout, limit)
-    write_view(result, output, spec, citations(store, result))
-    print_files([output], len(result.nodes), len(result.relationships))
-
-
-def print_files(files: list[Path], nodes: int, relationships: int) -> None:
-    names = ", ".join(str(f) for f in files)
-    if len(files) > 3:
-        names = f"{len(files)} files in {files[0].parent}"
-    click.echo(f"wrote {names} ({nodes} nodes, {relationships} relationships)")
-
-
-def _write_text(path: Path, text: str) -> None:
-    try:
-        path.write_text(text, encoding="utf-8")
-    except OSError as error:
-        raise click.ClickException(f"{path}: cannot write: {error.strerror}") from error
 
 
 def _where(ctx: Context) -> str:

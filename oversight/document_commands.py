@@ -15,7 +15,7 @@ import click
 if TYPE_CHECKING:
     from rich.console import Console
 
-    from oversight.cli import Context
+    from oversight.context import Context
     from oversight.loaders.documents.evaluate import Score
 
 

@@ -11,10 +11,10 @@ from typing import TYPE_CHECKING
 
 import click
 
-from oversight.cli import QUERIES_DIR, RAW
+from oversight.context import QUERIES_DIR, RAW, say
 
 if TYPE_CHECKING:
-    from oversight.cli import Context
+    from oversight.context import Context
     from oversight.graph.result import Result
     from oversight.queries.library import SavedQuery
 
@@ -89,7 +89,12 @@ def show_command(name: str) -> None:
     "list as a JSON array or comma-separated; `null` for none.",
 )
 @click.option("--example", is_flag=True, help="Use the header's example values (--param wins).")
-@click.option("--format", "fmt", type=click.Choice(FORMATS), default="table")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(FORMATS),
+    help="Default: from -o's suffix (.csv, .json, .html), else a table.",
+)
 @click.option("-o", "--output", type=click.Path(path_type=Path), help="Write to a file.")
 @RAW
 @click.pass_obj
@@ -98,7 +103,7 @@ def run_command(
     name: str,
     params: tuple[str, ...],
     example: bool,
-    fmt: str,
+    fmt: str | None,
     output: Path | None,
     raw: bool,
 ) -> None:
@@ -107,20 +112,21 @@ def run_command(
     Table and CSV output leave out the columns the header's `view` names for the graph
     view; JSON has every column; HTML draws the view columns.
     """
-    from oversight.cli import _emit
+    from oversight.context import emit, infer_format
     from oversight.queries.runner import example_values, parse_text_values, run, view_result
 
+    fmt = fmt or infer_format(output)
     saved = _get(name)
     values = example_values(saved) if example else {}
     values.update(parse_text_values(saved, params))
     with obj.store(read_only=True) as store:
-        result = run(store, saved, values)
+        result = run(store, saved, values, say=say, facts_only=obj.facts_only)
         if fmt == "html":
             result = view_result(saved, result)
         elif fmt in ("table", "csv") and saved.view:
             result = _without(result, saved.view)
         # The HTML view looks up the citations of what it shows: the store is still open.
-        _emit(result, fmt, output, title=saved.title, subtitle=saved.text, store=store, raw=raw)
+        emit(result, fmt, output, title=saved.title, subtitle=saved.text, store=store, raw=raw)
 
 
 def _without(result: Result, columns: tuple[str, ...]) -> Result:

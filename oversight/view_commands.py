@@ -6,9 +6,9 @@ from pathlib import Path
 
 import click
 
-from oversight.cli import RAW, Context, emit_view, pass_context, print_files
+from oversight.context import RAW, Context, emit_view, pass_context, print_files, say
 
-EXPORT_FORMATS = ("graphml", "gexf", "json", "cytoscape", "neo4j-csv")
+EXPORT_FORMATS = ("graphml", "gexf", "json", "cytoscape", "neo4j-csv", "ftm")
 _LIMIT = click.option(
     "--limit",
     type=click.IntRange(1),
@@ -46,7 +46,7 @@ def render(
     values = example_values(saved) if example else {}
     values.update(parse_text_values(saved, params))
     with ctx.store(read_only=True) as store:
-        result = view_result(saved, run(store, saved, values))
+        result = view_result(saved, run(store, saved, values, say=say, facts_only=ctx.facts_only))
         emit_view(
             store,
             result,
@@ -79,12 +79,18 @@ def explore(
     limit: int,
 ) -> None:
     """Draw the neighbourhood of ENTITY (an id, a name or an alias)."""
+    from oversight.graph.resolve import resolve
     from oversight.visualise.explore import explore as neighbourhood
-    from oversight.visualise.explore import resolve
 
     with ctx.store(read_only=True) as store:
         match = resolve(store, entity)
+        if match.how not in ("id", "name"):
+            click.echo(f"'{entity}': {match.describe()}, {match.how}", err=True)
         result = neighbourhood(store, match.id, depth, types)
+        if ctx.facts_only:
+            from oversight.queries.runner import without_inferred
+
+            result = without_inferred(result)
         emit_view(
             store,
             result,
@@ -103,7 +109,8 @@ def explore(
     "-o",
     "--output",
     type=click.Path(path_type=Path),
-    help="File (a folder for neo4j-csv) [default: oversight.<format> / neo4j-import/].",
+    help="File (a folder for neo4j-csv) [default: oversight.<format> / neo4j-import/ / "
+    "oversight.ftm.json].",
 )
 @click.option(
     "--query",
@@ -125,16 +132,24 @@ def export(
     example: bool,
     raw: bool,
 ) -> None:
-    """Export the whole graph, or saved queries' results, for Gephi, Cytoscape or neo4j-admin."""
+    """Export the graph, or saved queries' results, for Gephi, Cytoscape, neo4j-admin or Aleph.
+
+    `--format ftm` writes FollowTheMoney entities, one JSON object a line (docs/ftm.md).
+    """
     from oversight.graph.result import Result
     from oversight.visualise.export import export as write
     from oversight.visualise.export import neo4j_admin_command, whole_graph
 
-    default = Path("neo4j-import") if fmt == "neo4j-csv" else Path(f"oversight.{fmt}")
+    defaults = {"neo4j-csv": Path("neo4j-import"), "ftm": Path("oversight.ftm.json")}
+    default = defaults.get(fmt, Path(f"oversight.{fmt}"))
     output = output or default
     with ctx.store(read_only=True) as store:
         if not query_names:
             result = whole_graph(store)
+            if ctx.facts_only:
+                from oversight.queries.runner import without_inferred
+
+                result = without_inferred(result)
         else:
             from oversight.queries.library import get_query
             from oversight.queries.runner import example_values, parse_text_values, run
@@ -144,9 +159,21 @@ def export(
                 saved = get_query(name, ctx.queries_dirs)
                 values = example_values(saved) if example else {}
                 values.update(parse_text_values(saved, params))
-                part = run(store, saved, values)
+                part = run(store, saved, values, say=say, facts_only=ctx.facts_only)
                 result.nodes.update(part.nodes)
                 result.relationships.update(part.relationships)
+        if fmt == "ftm":
+            from oversight.visualise.ftm import complete, write_ftm
+
+            written = write_ftm(complete(store, result) if query_names else result, output)
+    if fmt == "ftm":
+        click.echo(
+            f"wrote {output} ({written} FtM entities from {len(result.nodes)} nodes, "
+            f"{len(result.relationships)} relationships)\ncheck with: ftm validate -i {output} "
+            f"-o /dev/null\nload into Aleph with: alephclient write-entities -f FOREIGN_ID "
+            f"-i {output}"
+        )
+        return
     files = write(result, fmt, output, raw=raw)
     print_files(files, len(result.nodes), len(result.relationships))
     if fmt == "neo4j-csv":

@@ -53,7 +53,10 @@ def run_query(
 ) -> Result:
     """Run a saved query (by name, or a SavedQuery) with keyword parameters, read-only.
 
+    `facts_only=True` leaves inferences out (queries/runner.py `run`): rows holding an
+    inferred element are dropped, and a query that declares `facts_only` gets it.
     Raises QueryError (ParameterError for missing, unknown or ill-typed parameters).
     """
     saved = query if isinstance(query, SavedQuery) else get_query(query, queries_dirs)
-    return run(store, saved, params)
+    facts_only = bool(params.pop("facts_only", False))
+    return run(store, saved, params, facts_only=facts_only)

@@ -5,7 +5,7 @@
 //   or for what it is part of), and the people who held those posts during the inspection
 //   (a tenure overlapping its first to last day; no recorded end means still in post; a tenure
 //   with no dates is kept and shown as such). The headline view of `make demo`.
-// param inspection: string, example "inspection/ofsted-2017" -- the inspection's id
+// param inspection: entity Inspection, example "inspection/ofsted-2017" -- the inspection (an id or a name)
 // view: inspection_node, found, finding_node, concerns, criticised_node, accountable, post_node, holds, person_node
 
 MATCH (i:Inspection {id: $inspection})-[found:FOUND]->(f:Finding)-[concerns:CONCERNS]->(x)
@@ -31,4 +31,4 @@ RETURN f.name AS finding,
             ELSE 'in post' END AS tenure,
        i AS inspection_node, found, f AS finding_node, concerns, x AS criticised_node,
        accountable, o AS post_node, holds, who AS person_node
-ORDER BY finding, criticised, post, person
+ORDER BY finding, criticised, post, person, tenure

@@ -6,7 +6,7 @@
 //   overlaps the inspection's first to last day; no recorded end means still in post). A
 //   tenure with no recorded dates is listed as such; a concerned body or service with no
 //   accountable post gives a row without a post.
-// param finding: string, example "finding/2017-insufficient-scrutiny" -- the finding's id
+// param finding: entity Finding, example "finding/2017-insufficient-scrutiny" -- the finding (an id or a name)
 // param day: date, default null -- who was in post on this day instead (null: the inspection's days)
 
 MATCH (i:Inspection)-[:FOUND]->(f:Finding {id: $finding})-[c:CONCERNS]->(x)

@@ -4,7 +4,7 @@
 //   `evidence`): what it is part of and what is part of it, who oversees it and what it
 //   oversees, accountable posts, chairs and members, inspections of it, findings and
 //   statements about it, what it said or published, and the figures measuring it.
-// param body: string, example "body/overview-and-scrutiny" -- the id of a body or service
+// param body: entity Body|Service, example "body/overview-and-scrutiny" -- a body or service (an id, a name or an alias)
 
 MATCH (b:Body|Service {id: $body})
 OPTIONAL MATCH (b)-[r:PART_OF|OVERSEES|ACCOUNTABLE_FOR|CHAIRS|MEMBER_OF|INSPECTED|CONDUCTED_BY|CONCERNS|ABOUT|SAID|PUBLISHED|MEASURE_OF]-(o)

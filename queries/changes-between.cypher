@@ -5,8 +5,9 @@
 //   finding follows up (directly, or through findings of visits in between): the kinds of
 //   the two findings (weakness, strength...), the later one's summary, and the latest
 //   verdict: improved, persists, resolved or worsened.
-// param earlier: string, example "inspection/ofsted-2017" -- the earlier inspection's id
-// param later: string, example "inspection/ofsted-2019" -- the later inspection's id
+// param earlier: entity Inspection, example "inspection/ofsted-2017" -- the earlier inspection (an id or a name)
+// param later: entity Inspection, example "inspection/ofsted-2019" -- the later inspection (an id or a name)
+// param facts_only: bool, default false -- leave out a follow-up whose chain holds a link or finding marked inferred (`oversight --facts-only` sets it)
 
 MATCH (e:Inspection {id: $earlier})
 MATCH (l:Inspection {id: $later})
@@ -30,11 +31,19 @@ WITH e, l,
        AS judgements
 // 2. Findings that follow up an earlier finding. FOLLOWS_UP points from the later finding to
 //    the earlier one; the verdict is on the link that leaves the later inspection's finding.
-OPTIONAL MATCH (l)-[:FOUND]->(fl:Finding)-[v:FOLLOWS_UP]->()-[:FOLLOWS_UP*0..2]->(fe:Finding)
-               <-[:FOUND]-(e)
+OPTIONAL MATCH chain = (l)-[:FOUND]->(fl:Finding)-[v:FOLLOWS_UP]->()-[:FOLLOWS_UP*0..2]->
+                       (fe:Finding)<-[:FOUND]-(e)
+// With facts_only, a chain that rests on an inference anywhere gives no change. (LadybugDB
+// takes relationships() of a path only once a WITH has passed it on under a new name.)
+WITH judgements, fl, v, fe, chain AS hops
+WITH judgements, fl, v, fe,
+     $facts_only = true
+       AND (any(s IN relationships(hops) WHERE s.inferred IS NOT NULL)
+            OR any(n IN nodes(hops) WHERE n.inferred IS NOT NULL)) AS left_out
 WITH judgements,
      collect({what: 'finding', overall: false, subject: fe.name, before: fe.kind,
-              after: fl.kind, status: v.status, follow_up: fl.name, earlier_id: fe.id,
+              after: fl.kind, status: v.status, follow_up: fl.name,
+              earlier_id: CASE WHEN left_out = true THEN null ELSE fe.id END,
               later_id: fl.id}) AS findings
 UNWIND judgements + findings AS change
 WITH DISTINCT change

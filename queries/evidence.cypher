@@ -4,7 +4,7 @@
 //   own citations (source, title, paragraph, quote, whom the source attributes the claim
 //   to, and whether it is the source's opinion), then each relationship to or from it with
 //   its sources, paragraph references and quotes as three lists in the same order.
-// param entity: string, example "person/rachael-saunders" -- any node's id
+// param entity: entity, example "person/rachael-saunders" -- any entity (an id, a name or an alias)
 
 MATCH (n {id: $entity})-[r]-(o)
 // A relationship's id is `start|TYPE|end[|...]`. The entity's own citations are its

@@ -3,7 +3,7 @@
 // description: One row: the inspection's dates, who conducted it and what it inspected, the
 //   inspectors and their roles, its judgements (overall first), how many findings of each
 //   kind it reported, and how many of them criticise, praise or only mention someone.
-// param inspection: string, example "inspection/ofsted-2017" -- the inspection's or visit's id
+// param inspection: entity Inspection, example "inspection/ofsted-2017" -- the inspection or visit (an id or a name)
 
 MATCH (i:Inspection {id: $inspection})
 // Text is joined with + only where no part can be null: LadybugDB reads a null string as ''

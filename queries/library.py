@@ -28,6 +28,10 @@ The header is every line from the top of the file that starts with `//`; the fir
 - The query after the header is one statement that the statement gate (graph/gate.py) lets
   through in read mode: read clauses only, no files, procedures or second statement.
 - `// view: COLUMN[, COLUMN...]`: the returned columns a graph view draws.
+- `// param facts_only: bool, default false`: a query that follows links it does not return
+  declares it and leaves out what rests on an element marked `inferred` when it is true;
+  `oversight --facts-only` sets it (queries/runner.py `run`), besides dropping every row
+  that holds an inferred element, which every query gets.
 
 Folders are searched in order: the bundled folder (this package), the folders in the
 OVERSIGHT_QUERIES environment variable (os.pathsep-separated), then folders given by the
@@ -49,13 +53,16 @@ from typing import Any
 from oversight.graph import gate
 from oversight.graph.errors import OversightError, UsageProblem
 from oversight.graph.inputs import ValueRefused, raw_decode, read_file
+from oversight.graph.schema import schema
 
 BUNDLED_DIR = Path(str(resources.files("oversight.queries")))
 ENV_VAR = "OVERSIGHT_QUERIES"
 SUFFIX = ".cypher"
 MAX_BYTES = 1024 * 1024  # a saved query
 
-SCALAR_TYPES = ("string", "int", "float", "bool", "date")
+# `entity`: an id, a name or an alias, resolved to an id before the query runs (graph/resolve.py);
+# `entity Finding` or `entity Body|Service` keeps the choice to those labels.
+SCALAR_TYPES = ("string", "int", "float", "bool", "date", "entity")
 LIST_TYPES = ("list of string", "list of int", "list of float")
 TYPES = SCALAR_TYPES + LIST_TYPES
 
@@ -107,14 +114,20 @@ class Param:
     example: Any = MISSING
     doc: str = ""
     line: int = 0
+    labels: tuple[str, ...] = ()  # an entity parameter's labels (none: any entity)
 
     @property
     def required(self) -> bool:
         return self.default is MISSING
 
+    @property
+    def type_text(self) -> str:
+        """The type as the header writes it: `entity Finding`, `list of string`."""
+        return " ".join([self.type, "|".join(self.labels)]) if self.labels else self.type
+
     def describe(self) -> str:
         """`name: type (required), e.g. "x"` -- how error messages and `query list` show it."""
-        text = f"{self.name}: {self.type}"
+        text = f"{self.name}: {self.type_text}"
         text += " (required)" if self.required else f" = {_show(self.default)}"
         if self.example is not MISSING:
             text += f", e.g. {_show(self.example)}"
@@ -282,13 +295,31 @@ def _continue(
 
 def _parse_param(path: Path, number: int, name: str, spec: str) -> dict[str, Any]:
     """`TYPE[, default V][, example V][ -- doc]` into Param fields."""
-    type_match = re.match(r"(list of \w+|\w+)\s*", spec)
+    type_match = re.match(r"(list of \w+|entity(?:\s+[A-Za-z]\w*(?:\|[A-Za-z]\w*)*)?|\w+)\s*", spec)
     type_ = type_match.group(1) if type_match else spec.split(",")[0].strip()
+    labels: tuple[str, ...] = ()
+    if type_.startswith("entity "):
+        type_, _, named = type_.partition(" ")
+        labels = tuple(named.split("|"))
+        unknown = [label for label in labels if label not in schema().label_names]
+        if unknown:
+            raise _error(
+                path,
+                number,
+                f"param {name}: unknown label {', '.join(map(repr, unknown))} "
+                f"(one of {', '.join(schema().label_names)})",
+            )
     if type_ not in TYPES:
         raise _error(
             path, number, f"param {name}: unknown type {type_!r} (one of {', '.join(TYPES)})"
         )
-    result: dict[str, Any] = {"name": name, "type": type_, "doc": "", "line": number}
+    result: dict[str, Any] = {
+        "name": name,
+        "type": type_,
+        "doc": "",
+        "line": number,
+        "labels": labels,
+    }
     pos = type_match.end() if type_match else len(spec)
     while pos < len(spec):
         rest = spec[pos:]
@@ -391,7 +422,7 @@ def coerce(type_: str, value: Any) -> Any:
                     f"must be {a(type_)}; {_show(item)} is not {a(item_type)}"
                 ) from None
         return items
-    if type_ == "string" and isinstance(value, str):
+    if type_ in ("string", "entity") and isinstance(value, str):
         return value
     if type_ == "int" and isinstance(value, int) and not isinstance(value, bool):
         return value

@@ -4,7 +4,7 @@
 //   order: the figure's own date where the text gives one, else the date of the inspection
 //   that reported it. With what it measures and where it was reported.
 // param indicator: string, example "initial health assessments" -- part of the indicator's wording
-// param entity: string, default null -- only figures measuring this service or body (its id; null: any)
+// param entity: entity Service|Body, default null -- only figures measuring this service or body (an id, a name or an alias; null: any)
 
 MATCH (m:Measure)
   WHERE toLower(m.indicator) CONTAINS toLower($indicator)

@@ -4,7 +4,7 @@
 //   and posts that oversee it, answer for it or chair it (or anything it is part of), the
 //   posts those report to, and the people in each: post holders, chairs and members, up to
 //   the elected members. Level 1 is directly above the entity.
-// param entity: string, example "service/mash" -- the id of a service, body or post
+// param entity: entity Service|Body|Post, example "service/mash" -- a service, body or post (an id, a name or an alias)
 // view: link
 
 MATCH (x:Service|Body|Post {id: $entity})

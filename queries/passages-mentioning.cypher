@@ -4,13 +4,12 @@
 //   mentions an entity, across all sources, oldest source first: the source's title and date,
 //   the paragraph reference where the source numbers paragraphs (and the passage's position
 //   in any case), the words matched, how (exact, alias, acronym, post-holder, fuzzy) and the
-//   linker's score, and the passage's text. An entity no loaded passage mentions gives one
-//   row with empty columns; an unknown id gives none.
-// param entity: string, example "person/debbie-jones" -- the entity's id
+//   linker's score, and the passage's text. An entity no loaded passage mentions gives no
+//   rows (the command line says so on stderr).
+// param entity: entity, example "person/debbie-jones" -- the entity (an id, a name or an alias)
 // param min_score: float, default 0.0 -- leave out links scored lower (a post's holder: 0.6-0.8)
 
-MATCH (e {id: $entity})
-OPTIONAL MATCH (p:Passage)-[m:MENTIONS]->(e)
+MATCH (p:Passage)-[m:MENTIONS]->(e {id: $entity})
   WHERE m.score >= $min_score
 OPTIONAL MATCH (p)-[:IN_SOURCE]->(s:Source)
 RETURN e.name AS entity,

@@ -3,7 +3,7 @@
 // description: Everything recorded about a person except the citations (see `evidence`):
 //   posts held with dates and capacity, bodies chaired or belonged to, inspections worked
 //   on, statements made, sources written, and the findings and statements about them.
-// param person: string, example "person/debbie-jones" -- the person's id
+// param person: entity Person, example "person/debbie-jones" -- the person (an id, a name or an alias)
 
 MATCH (p:Person {id: $person})
 OPTIONAL MATCH (p)-[r:HOLDS|CHAIRS|MEMBER_OF|INSPECTOR_ON|SAID|WROTE|CONCERNS|ABOUT]-(o)
@@ -34,7 +34,8 @@ RETURN p.name AS person,
        // capacity (posts), role (memberships, inspections) or stance (findings, statements)
        coalesce(r.capacity, r.role, r.stance) AS detail,
        // (`= true`: LadybugDB 0.14 gets `CASE WHEN flag` wrong for a boolean property.)
-       CASE WHEN r.lead = true THEN 'lead inspector' END AS note,
+       CASE WHEN r.lead = true THEN 'lead inspector'
+            WHEN r.ended = true AND r.end_date IS NULL THEN 'ended, date not known' END AS note,
        r.start_date AS since,
        r.end_date AS until
 ORDER BY rank, since, other, detail

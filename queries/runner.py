@@ -8,12 +8,13 @@ Values always travel as Cypher parameters, never inside the query text. Dates ar
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
 from oversight.graph.errors import UsageProblem
 from oversight.graph.inputs import ValueRefused, check_value, int64, loads
-from oversight.graph.result import Result
+from oversight.graph.resolve import Match, ResolveError, resolve
+from oversight.graph.result import Node, Path, Relationship, Result
 from oversight.graph.store import StoreError
 from oversight.queries.library import MISSING, QueryError, SavedQuery, a, coerce
 
@@ -89,7 +90,7 @@ def _from_text(query: SavedQuery, name: str, type_: str, text: str) -> Any:
     if text == "null":
         return None
     try:
-        if type_ in ("string", "date"):
+        if type_ in ("string", "date", "entity"):
             return text
         if type_ == "int":
             return int64(text)
@@ -123,13 +124,110 @@ def _clip(text: str, size: int = 60) -> str:
     return text if len(text) <= size else f"{text[:size]}… ({len(text)} characters)"
 
 
-def run(store: Store, query: SavedQuery, values: Mapping[str, Any] | None = None) -> Result:
-    """Bind the values and run the query in the store's read-only transaction."""
-    bound = bind(query, values or {})
+def run(
+    store: Store,
+    query: SavedQuery,
+    values: Mapping[str, Any] | None = None,
+    *,
+    say: Callable[[str], None] | None = None,
+    facts_only: bool = False,
+) -> Result:
+    """Bind the values, resolve entity parameters, run in the store's read-only transaction.
+
+    `say` hears what a reader should know beside the rows: which entity a name was taken to
+    mean, and that an answer is empty although every entity it asked about exists.
+    `facts_only` leaves inferences out: a query that declares the bool parameter
+    `facts_only` gets true (unless given), and rows holding an inferred node or relationship
+    are dropped (see `without_inferred`).
+    """
+    values = dict(values or {})
+    if facts_only and query.param(FACTS_ONLY) is not None:
+        values.setdefault(FACTS_ONLY, True)
+    bound = bind(query, values)
+    resolved = resolve_entities(store, query, bound, say)
     try:
-        return store.read(query.text, bound)
+        result = store.read(query.text, bound)
     except StoreError as error:  # name the file: the fault may be in the saved query
         raise StoreError(f"{query.path}: {error}") from error
+    if facts_only:
+        result = without_inferred(result)
+    if say and resolved and not result.rows:
+        about = ", ".join(f"{name}={match.describe()}" for name, match in resolved.items())
+        say(f"no rows: {query.name} finds nothing for {about}")
+    return result
+
+
+FACTS_ONLY = "facts_only"  # the parameter a saved query declares to hear `--facts-only`
+
+
+def elements(value: Any) -> Iterator[Node | Relationship]:
+    """The nodes and relationships inside a value (a row, a path, a list, a map)."""
+    if isinstance(value, Node | Relationship):
+        yield value
+    elif isinstance(value, Path):
+        yield from (*value.nodes, *value.relationships)
+    elif isinstance(value, list | tuple):
+        for item in value:
+            yield from elements(item)
+    elif isinstance(value, dict):
+        for item in value.values():
+            yield from elements(item)
+
+
+def without_inferred(result: Result) -> Result:
+    """The result without what rests on an inference: every row that holds a node or
+    relationship marked `inferred`, or a relationship to such a node. A result of elements
+    only (a whole graph) loses those elements instead."""
+    inferred = {k for k, n in result.nodes.items() if n.properties.get("inferred")}
+
+    def stated(element: Node | Relationship) -> bool:
+        if isinstance(element, Node):
+            return element.id not in inferred
+        ends = {element.start, element.end}
+        return not element.properties.get("inferred") and not ends & inferred
+
+    if not result.rows:
+        return Result(
+            columns=result.columns,
+            rows=[],
+            nodes={k: n for k, n in result.nodes.items() if k not in inferred},
+            relationships={k: r for k, r in result.relationships.items() if stated(r)},
+        )
+    kept = Result(columns=result.columns, rows=[])
+    for row in result.rows:
+        if all(map(stated, elements(row))):
+            kept.rows.append(row)
+            kept.collect(list(row))
+    # The ends of kept relationships that the rows did not return themselves (the stores
+    # fetch those apart) stay, as in the full result.
+    for rel in kept.relationships.values():
+        for end in (rel.start, rel.end):
+            if end in result.nodes:
+                kept.nodes.setdefault(end, result.nodes[end])
+    return kept
+
+
+def resolve_entities(
+    store: Store,
+    query: SavedQuery,
+    bound: dict[str, Any],
+    say: Callable[[str], None] | None = None,
+) -> dict[str, Match]:
+    """Replace each entity parameter's id, name or alias by the id it resolves to."""
+    resolved: dict[str, Match] = {}
+    for param in query.params:
+        value = bound.get(param.name)
+        if param.type != "entity" or value is None:
+            continue
+        try:
+            match = resolve(store, value, param.labels)
+        except ResolveError as error:
+            raise ResolveError(f"query '{query.name}': parameter '{param.name}': {error}") from None
+        if say and match.how != "id":
+            say(f"{param.name}: '{value}' is {match.describe()}, {match.how}")
+        bound[param.name] = match.id
+        resolved[param.name] = match
+    return resolved
 
 
 def view_result(query: SavedQuery, result: Result) -> Result:

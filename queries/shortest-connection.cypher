@@ -5,8 +5,8 @@
 //   relationship id (`start|TYPE|end`). Citations (CITED_IN) do not count as connections:
 //   two things quoted by the same source are not thereby connected. When several chains
 //   are equally short, up to `limit` of them come back, in no fixed order.
-// param from_id: string, example "person/brenda-mclaughlin" -- where the connection starts (an id)
-// param to_id: string, example "person/debbie-jones" -- where it ends (an id)
+// param from_id: entity, example "person/brenda-mclaughlin" -- where the connection starts (an id, a name or an alias)
+// param to_id: entity, example "person/debbie-jones" -- where it ends (an id, a name or an alias)
 // param limit: int, default 10 -- at most this many equally short connections
 // view: connection
 

@@ -3,7 +3,7 @@
 // description: Each finding about an entity set against each statement about the same
 //   entity (or about that finding), with both stances and whether they agree: `agree` (same
 //   stance), `disagree` (one criticises, the other praises) or `differ` (one is neutral).
-// param entity: string, example "body/overview-and-scrutiny" -- the id of a person, post, body or service
+// param entity: entity Person|Post|Body|Service, example "body/overview-and-scrutiny" -- a person, post, body or service (an id, a name or an alias)
 
 MATCH (i:Inspection)-[:FOUND]->(f:Finding)-[c:CONCERNS]->(e {id: $entity})
 MATCH (s:Statement)-[a:ABOUT]->(t)

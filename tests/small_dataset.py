@@ -9,14 +9,14 @@ SMALL = """\
   name: A source
   file: s.txt
   reliability: primary
-  cite: [{source: source/s, quote: "A source"}]
+  cite: [{source: source/s, quote: "A source about"}]
 - id: person/ann
   name: Ann Example
-  cite: [{source: source/s, quote: "Ann Example"}]
+  cite: [{source: source/s, quote: "about Ann Example"}]
 - id: post/dcs
   name: DCS
-  cite: [{source: source/s, quote: "DCS"}]
-"""
+  cite: [{source: source/s, quote: "Ann Example, the DCS"}]
+"""  # every quote long enough to pass `verify` (loaders/claims.py WORD_FLOOR)
 SOURCE_TEXT = "A source about Ann Example, the DCS."
 
 

@@ -30,7 +30,7 @@ def test_help_imports_no_heavy_library() -> None:
     assert proc.returncode == 0
     imported = {line.split("|")[-1].strip().split(".")[0] for line in proc.stderr.splitlines()}
     assert "click" in imported
-    for heavy in ("neo4j", "pyvis", "networkx", "real_ladybug", "pydantic"):
+    for heavy in ("neo4j", "pyvis", "networkx", "real_ladybug", "pydantic", "followthemoney"):
         assert heavy not in imported
 
 

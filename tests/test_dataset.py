@@ -197,3 +197,170 @@ def test_primary_letter_supports_primary_basis(loaded: EmbeddedStore) -> None:
         "MATCH (f:Finding {id: 'finding/2018-initial-health-assessments-late'}) RETURN f.basis",
     )
     assert found == [("primary",)]
+
+
+# --- what a reading of the claims corrected (issue #13) ---------------------------------------
+
+
+def test_lineage_links_say_whether_the_later_text_states_them(loaded: EmbeddedStore) -> None:
+    links = {
+        (later, earlier): (status, inferred)
+        for later, earlier, status, inferred in rows(
+            loaded,
+            "MATCH (a:Finding)-[l:FOLLOWS_UP]->(b:Finding) "
+            "RETURN a.id, b.id, l.status, l.inferred IS NOT NULL",
+        )
+    }
+    # "This has not improved since the inspection in 2017." (001): stated.
+    assert links[
+        (
+            "finding/2018-initial-health-assessments-late",
+            "finding/2017-initial-health-assessments-poor",
+        )
+    ] == ("persists", False)
+    # "transformed its performance management framework from unreliable and non-compliant"
+    # (000) points back to the 2017 weakness, not to the sixth visit's strength.
+    assert links[
+        (
+            "finding/2019-performance-management-transformed",
+            "finding/2017-unreliable-management-information",
+        )
+    ] == ("resolved", False)
+    assert not any(
+        later == "finding/2019-performance-management-transformed"
+        and earlier != "finding/2017-unreliable-management-information"
+        for later, earlier in links
+    )
+    # "Management oversight, although evident in all cases, is not yet consistently leading to
+    # improved outcomes" (001) does not refer to the 2017 finding: inferred.
+    assert links[
+        (
+            "finding/2018-management-oversight-not-consistent",
+            "finding/2017-insufficient-rigour-senior-leaders",
+        )
+    ] == ("persists", True)
+    # The 2017 "plans inadequate" finding is followed up once, as improved (inferred), not
+    # also as persisting through the 2019 recommendation ("consistently good or better").
+    plans = {k: v for k, v in links.items() if k[1] == "finding/2017-plans-inadequate"}
+    assert plans == {
+        ("finding/2019-cp-and-cin-plans-realistic", "finding/2017-plans-inadequate"): (
+            "improved",
+            True,
+        )
+    }
+    assert sum(inferred for _, inferred in links.values()) == 8
+
+
+def test_dcs_reports_to_lead_member_is_marked_inferred(loaded: EmbeddedStore) -> None:
+    # "weakening her ability to scrutinise and hold the DCS to account" (003): scrutiny.
+    found = rows(
+        loaded,
+        "MATCH (:Post {id: 'post/director-of-childrens-services'})-[r:REPORTS_TO]->"
+        "(p:Post) RETURN p.name, r.inferred",
+    )
+    assert len(found) == 1
+    name, reason = found[0]
+    assert name == "Lead member, Tower Hamlets"  # the text says only "the lead member"
+    assert "hold the DCS to account" in reason
+
+
+def test_mash_referrals_praise_the_referring_partners(loaded: EmbeddedStore) -> None:
+    # "Referrals into the multi-agency safeguarding hub (MASH) are appropriate and reflect
+    # partners' good understanding of thresholds." (000)
+    found = dict(
+        rows(
+            loaded,
+            "MATCH (:Finding {id: 'finding/2019-mash-referrals-appropriate'})-[c:CONCERNS]->(x) "
+            "RETURN x.id, c.stance",
+        )
+    )
+    assert found == {"body/mash-referring-partners": "praised", "service/mash": "neutral"}
+
+
+def test_no_alias_the_texts_do_not_use(loaded: EmbeddedStore) -> None:
+    aliases = {
+        alias
+        for (names,) in rows(loaded, "MATCH (n) WHERE n.aliases IS NOT NULL RETURN n.aliases")
+        for alias in names
+    }
+    assert not aliases & {"LBTH", "DfE", "CCG", "the inspectorate", "operational board"}
+    # "READ MORE: Government removes intervention in Tower Hamlets LBC" (004)
+    assert "Tower Hamlets LBC" in aliases
+
+
+def test_regional_director_tenure_ended_without_a_date(loaded: EmbeddedStore) -> None:
+    # "Debbie Jones, who used to be the Ofsted's regional director London for social care" (004)
+    found = rows(
+        loaded,
+        "MATCH (:Person {id: 'person/debbie-jones'})-[h:HOLDS]->"
+        "(:Post {id: 'post/ofsted-regional-director-london-social-care'}) "
+        "RETURN h.ended, h.end_date",
+    )
+    assert found == [(True, None)]
+
+
+def test_narration_is_the_outlets_and_basis_follows_reports(loaded: EmbeddedStore) -> None:
+    said = dict(
+        rows(
+            loaded,
+            "MATCH (who)-[:SAID]->(s:Statement) WHERE s.id IN $ids RETURN s.id, who.id",
+            ids=[
+                "statement/2017-tuckley-full-responsibility",
+                "statement/2017-biggs-situation-unacceptable",
+                "statement/2017-bagshaw-peer-review-call",
+                "statement/2019-biggs-owned-the-problems",
+            ],
+        )
+    )
+    # "Will Tuckley, the Chief Executive, has said in a statement that ..." (003): Love
+    # Wapping's words; "“It was really important that we owned the problems ...”" (004): his.
+    assert said == {
+        "statement/2017-tuckley-full-responsibility": "body/love-wapping",
+        "statement/2017-biggs-situation-unacceptable": "body/love-wapping",
+        "statement/2017-bagshaw-peer-review-call": "body/love-wapping",
+        "statement/2019-biggs-owned-the-problems": "person/john-biggs",
+    }
+    bases = dict(
+        rows(
+            loaded,
+            "MATCH (n) WHERE n.id IN $ids RETURN n.id, n.basis",
+            ids=["statement/2019-biggs-owned-the-problems", "person/rachael-saunders"],
+        )
+    )
+    # A politician's words, and Love Wapping's bracketed "[Deputy Major Cllr. Rachael
+    # Saunders]": statements, not reporting of Ofsted.
+    assert bases == {
+        "statement/2019-biggs-owned-the-problems": "statement",
+        "person/rachael-saunders": "statement",
+    }
+
+
+def test_what_the_texts_state_that_was_missing(loaded: EmbeddedStore) -> None:
+    # "Yours sincerely Brenda McLaughlin Her Majesty's Inspector" (001)
+    assert rows(
+        loaded,
+        "MATCH (p:Person)-[:WROTE]->(:Source {id: 'source/ofsted-2018-08-monitoring-letter'}) "
+        "RETURN p.id",
+    ) == [("person/brenda-mclaughlin",)]
+    # "the Department for Education appointed improvement partner" (001)
+    assert rows(loaded, "MATCH (a)-[:APPOINTED]->(b) RETURN a.id, b.id") == [
+        ("body/department-for-education", "body/dfe-improvement-partner")
+    ]
+    # "READ MORE: Statutory directions lifted ..." and "Government removes intervention in
+    # Tower Hamlets LBC" (004); "LSCB meetings include children and so documents are not
+    # published as with other meetings." (003)
+    statements = {sid for (sid,) in rows(loaded, "MATCH (s:Statement) RETURN s.id")}
+    assert statements >= {
+        "statement/2019-read-more-intervention-removed",
+        "statement/2019-read-more-directions-lifted",
+        "statement/2017-lw-lscb-papers-unpublished",
+    }
+    # "improvement board and corporate parenting board minutes" (001): the boards are the
+    # council's only on a reading of "local authority", so the links are marked inferred.
+    boards = rows(
+        loaded,
+        "MATCH (b:Body)-[r:PART_OF]->(:Body {id: 'body/tower-hamlets-council'}) "
+        "WHERE b.id IN ['body/improvement-board', 'body/corporate-parenting-board'] "
+        "RETURN b.id, r.inferred IS NOT NULL ORDER BY b.id",
+    )
+    assert boards == [("body/corporate-parenting-board", True), ("body/improvement-board", True)]

@@ -192,6 +192,21 @@ def empty_db(tmp: Path) -> list[str]:
     return ["--db", str(tmp / "empty.lbug"), "stats"]
 
 
+# --- FollowTheMoney: how each row makes its input ----------------------------------------------
+FTM_PERSON = '{"id": "nb-1", "schema": "Person", "properties": {"name": ["Alex Example"]}}'
+
+
+def ftm_load(*lines: str) -> Callable[[Path], list[str]]:
+    """`load --format ftm` of a file holding these lines."""
+
+    def make(tmp: Path) -> list[str]:
+        path = tmp / "their.ftm.json"
+        path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+        return ["load", "--format", "ftm", str(path)]
+
+    return make
+
+
 HEADER = "// name: {name}\n// title: T\n"
 CASES: dict[str, Case] = {
     # --- dataset files -----------------------------------------------------------------
@@ -376,7 +391,7 @@ CASES: dict[str, Case] = {
         lambda tmp: ["query", "run", "evidence"],
         2,
         r"query 'evidence': missing parameter 'entity'; expected parameters: "
-        r"entity: string \(required\)",
+        r"entity: entity \(required\)",
     ),
     "extra-parameter": Case(
         "queries",
@@ -497,9 +512,9 @@ CASES: dict[str, Case] = {
     "entity-no-match": Case(
         "entities",
         "`explore` with a name nobody has",
-        lambda tmp: ["explore", "Debbi Jnes", "-o", str(tmp / "v.html")],
+        lambda tmp: ["explore", "Debra Jonas", "-o", str(tmp / "v.html")],
         1,
-        r"no entity is called 'Debbi Jnes'; did you mean 'Debbie Jones' "
+        r"no entity is called 'Debra Jonas'; did you mean 'Debbie Jones' "
         r"\(person/debbie-jones\)",
     ),
     "entity-ambiguous": Case(
@@ -507,8 +522,8 @@ CASES: dict[str, Case] = {
         "`explore` with a name several entities share",
         lambda tmp: ["explore", "Tower Hamlets", "-o", str(tmp / "v.html")],
         1,
-        r"'Tower Hamlets' matches \d+ entities: body/tower-hamlets-council .*"
-        r"give an id",
+        r"'Tower Hamlets' is part of the name of \d+ entities: body/tower-hamlets-council .*"
+        r"give one of these ids",
     ),
     "unknown-relationship-type": Case(
         "entities",
@@ -605,7 +620,7 @@ CASES: dict[str, Case] = {
         "an option the command does not have",
         lambda tmp: ["load", "--fast"],
         2,
-        r"No such option '--fast'\. \(see 'oversight load --help'\)",
+        r"No such option '--fast'\. Did you mean '--format'\? \(see 'oversight load --help'\)",
     ),
     "unknown-command": Case(
         "usage",
@@ -804,6 +819,40 @@ CASES: dict[str, Case] = {
         r"bolt://127\.0\.0\.1:\d+\?password=\*\*\*: not a Neo4j URI: Username is not supported",
         env={"NEO4J_PASSWORD": "not-printed"},
         secret="Pa55-in-uri",
+    ),
+    # --- FollowTheMoney ---
+    "ftm-not-json": Case(
+        "FollowTheMoney",
+        "a line of an FtM file that is not JSON",
+        ftm_load(FTM_PERSON, '{"id": "nb-2", "schema": "Person"'),
+        1,
+        r"their\.ftm\.json:2: not a JSON object: ",
+    ),
+    "ftm-bad-value": Case(
+        "FollowTheMoney",
+        "an FtM value its type refuses (a birth date `soon`)",
+        ftm_load(
+            '{"id": "nb-1", "schema": "Person", "properties": {"name": ["A"], "birthDate": ["soon"]}}'
+        ),
+        1,
+        r"their\.ftm\.json:1: nb-1: Person\.birthDate: 'soon' is not a valid date",
+    ),
+    "ftm-dangling": Case(
+        "FollowTheMoney",
+        "an FtM Occupancy whose post is neither in the file nor in the store",
+        ftm_load(
+            FTM_PERSON,
+            '{"id": "nb-2", "schema": "Occupancy", "properties": {"holder": ["nb-1"], "post": ["nowhere"]}}',
+        ),
+        1,
+        r"their\.ftm\.json:2: nb-2: post nowhere is neither in the file nor in the store",
+    ),
+    "ftm-two-files": Case(
+        "FollowTheMoney",
+        "`load --format ftm` with two files",
+        lambda tmp: ["load", "--format", "ftm", "a.ftm.json", "b.ftm.json"],
+        2,
+        r"load --format ftm takes one FILE",
     ),
 }
 

@@ -8,20 +8,28 @@ prints as one line); a crash of any other kind is a bug.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import shutil
+from collections import Counter
 from pathlib import Path
 
 import pytest
 import yaml
-from hypothesis import HealthCheck, given, settings
+from click.testing import CliRunner
+from fingerprint import _line as canonical
+from fingerprint import content as store_content
+from fingerprint import fingerprint
+from hypothesis import HealthCheck, event, example, given, settings
 from hypothesis import strategies as st
 from oversight.graph.embedded import EmbeddedStore
 from oversight.graph.errors import OversightError
-from oversight.loaders.dataset import DatasetError, graph_rows, read_dataset
+from oversight.loaders.dataset import BUNDLED, DatasetError, graph_rows, read_dataset
 from oversight.loaders.documents.extract import extract
 from oversight.loaders.documents.linker import Known, Linker
 from oversight.queries.library import parse_query
 from small_dataset import write_dataset
+
+from oversight.cli import cli
 
 VALID = """\
 - id: source/s
@@ -227,32 +235,79 @@ def test_documents_of_any_content(
     Linker(known).link([p.text for p in document.paragraphs], None)
 
 
+def upserted(
+    before: Counter[str], nodes: dict[str, list[dict]], rels: dict[tuple, list[dict]]
+) -> Counter[str]:
+    """What a whole load must leave: `before` (fingerprint.content lines) with every loaded
+    node and relationship upserted by id, every property the row's (an empty list is null)."""
+    expected = Counter(before)
+    index: dict[tuple, str] = {}
+    for line in before:
+        kind, *rest = json.loads(line)
+        key = ("node", rest[0], rest[1]["id"]) if kind == "node" else ("rel", *rest[:4])
+        index[key] = line
+
+    def put(key: tuple, line: str) -> None:
+        old = index.pop(key, None)
+        if old is not None:
+            expected[old] -= 1
+        index[key] = line
+        expected[line] += 1
+
+    for label, rows in nodes.items():
+        for row in rows:
+            properties = {k: v for k, v in row.items() if v != []}
+            put(("node", label, row["id"]), canonical(["node", label, properties]))
+    for (type_, _, _), rows in rels.items():
+        for row in rows:
+            ends = (row["from_id"], row["to_id"], row["id"])
+            properties = {
+                k: v for k, v in row.items() if k not in ("id", "from_id", "to_id") and v != []
+            }
+            put(("rel", type_, *ends), canonical(["rel", type_, *ends, properties]))
+    return +expected
+
+
+@pytest.fixture(scope="module")
+def loaded_content(loaded_db: Path) -> tuple[str, Counter[str]]:
+    with EmbeddedStore(loaded_db, read_only=True) as store:
+        return fingerprint(store), store_content(store)
+
+
+def test_the_upsert_model_is_the_store(tmp_path: Path, loaded_content) -> None:
+    """The model `upserted` stands for: the bundled load, from empty and onto itself."""
+    nodes, rels = graph_rows(read_dataset([BUNDLED]))
+    with EmbeddedStore(tmp_path / "model.lbug") as store:
+        store.load(nodes, rels)
+        assert store_content(store) == upserted(Counter(), nodes, rels) == loaded_content[1]
+    assert upserted(loaded_content[1], nodes, rels) == loaded_content[1]
+
+
 @settings(
     max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
 @given(content=mutated(VALID))
-def test_no_partial_write(tmp_path_factory, loaded_db: Path, content: bytes) -> None:
-    """Whatever a mutated file does, the store holds what it held before, or the whole load."""
+@example(content=VALID.encode())  # a whole load, every run
+def test_no_partial_write(
+    tmp_path_factory, loaded_db: Path, loaded_content, content: bytes
+) -> None:
+    """Whatever a mutated file does, `oversight load` leaves the store exactly as before (it
+    failed: one line) or exactly as the whole load makes it, by full-content fingerprint."""
     tmp = tmp_path_factory.mktemp("store")
     db = tmp / "db.lbug"
     shutil.copy(loaded_db, db)
-    outcome = read_or_fail_cleanly(folder_with(tmp, "d", content))
-    with EmbeddedStore(db) as store:
-        before = store.counts()
-        if isinstance(outcome, DatasetError):
-            assert store.counts() == before
-            return
-        nodes, rels = graph_rows(outcome)
-        try:
-            store.load(nodes, rels)
-        except OversightError:
-            assert store.counts() == before
-            return
-        after = store.counts()
-    added = sum(map(len, nodes.values())) + sum(map(len, rels.values()))
-    assert sum(after["nodes"].values()) + sum(after["relationships"].values()) <= (
-        sum(before["nodes"].values()) + sum(before["relationships"].values()) + added
-    )
+    before, lines = loaded_content
+    folder = folder_with(tmp, "d", content)
+    run = CliRunner().invoke(cli, ["--db", str(db), "load", str(folder)])
+    event("refused" if run.exit_code else "loaded")
+    if run.exit_code != 0:
+        assert isinstance(run.exception, OversightError), run.exception
+        assert "\n" not in str(run.exception)
+        assert fingerprint(db) == before
+        return
+    expected = upserted(lines, *graph_rows(read_dataset([folder])))
+    with EmbeddedStore(db, read_only=True) as store:
+        assert store_content(store) == expected
 
 
 def test_valid_fixture_is_valid(tmp_path: Path) -> None:

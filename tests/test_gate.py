@@ -24,7 +24,7 @@ import pytest
 from fingerprint import NODES, RELATIONSHIPS, fingerprint
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from oversight.graph import gate, statements
+from oversight.graph import gate, resolve, statements
 from oversight.graph.embedded import EmbeddedStore
 from oversight.graph.gate import StatementRefused
 from oversight.graph.schema import schema
@@ -213,7 +213,8 @@ def _internal_reads() -> dict[str, str]:
     reads = {f"count-{label.name}": statements.count_nodes(label) for label in model.labels}
     reads |= {f"count-{r.name}": statements.count_relationships(r) for r in model.reltypes}
     reads |= {
-        "explore-names": explore.ALL_NAMES,
+        "resolve-names": resolve.ALL_NAMES,
+        "resolve-id": resolve.BY_ID,
         "explore-entity": "MATCH (n {id: $id}) RETURN n",
         "export-nodes": export.WHOLE_GRAPH[0],
         "export-relationships": export.WHOLE_GRAPH[1],

@@ -38,7 +38,7 @@ def neo4j_loaded(neo4j_server: dict[str, str]) -> Iterator[dict[str, str]]:
 
 
 def rows(outcome: Any) -> list[dict[str, Any]]:
-    return json.loads(outcome.output)
+    return json.loads(outcome.stdout)  # stderr may say which entity a name was taken for
 
 
 @pytest.mark.parametrize("saved", BUNDLED_QUERIES, ids=lambda q: q.name)

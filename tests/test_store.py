@@ -6,11 +6,13 @@ Each test runs on both stores: a LadybugDB file and the session's real Neo4j ser
 from __future__ import annotations
 
 import datetime as dt
+import json
+from collections import Counter
 from pathlib import Path
 
 import pytest
 import real_ladybug as lb
-from fingerprint import fingerprint
+from fingerprint import content, fingerprint
 from oversight.graph.gate import StatementRefused
 from oversight.graph.result import Node, Relationship
 from oversight.graph.result import Path as GraphPath
@@ -224,3 +226,48 @@ def test_a_file_from_an_older_schema_gains_the_new_columns(tmp_path: Path) -> No
         store.apply_schema()
         found = store.read(f"MATCH (s:Source) RETURN s.id AS id, s.{newest} AS newest").rows
     assert found == [("source/s", None)]
+
+
+def test_a_later_write_keeps_the_lists_of_stored_relationships(store: Store) -> None:
+    """Adding, changing or deleting one relationship leaves the others' lists as they were.
+
+    LadybugDB 0.14.1 shifted the list properties of a relationship table's other rows to their
+    neighbours' values at CHECKPOINT (graph/embedded.py `_rewrite_relationship_lists`).
+    """
+    refs = [["", ""], ["", ""], [""], ["p79"], ["p79"], ["p80"], ["p80"], ["p80"], ["p82"]]
+    refs += [["p82"], ["p82"], ["", ""], [""], [""], [""]]
+    findings = [{"id": f"finding/f{i}", "name": f"F{i}", "kind": "weakness"} for i in range(10)]
+    posts = [{"id": f"post/p{i}", "name": f"P{i}"} for i in range(4)]
+
+    def concerns(number: int, finding: int, post: int, cite_refs: list[str]) -> dict:
+        return {
+            "id": f"c{number:02d}",
+            "from_id": f"finding/f{finding}",
+            "to_id": f"post/p{post}",
+            "stance": "criticised",
+            "cite_sources": ["source/s"] * len(cite_refs),
+            "cite_quotes": [f"quote {number}"] * len(cite_refs),
+            "cite_refs": cite_refs,
+        }
+
+    key = ("CONCERNS", "Finding", "Post")
+    rows = [concerns(i, min(i, 9), i % 4, ref) for i, ref in enumerate(refs)]
+    store.load({"Finding": findings, "Post": posts}, {key: rows})
+    stored = content(store)
+
+    def lines_of(*changed: str) -> Counter[str]:
+        return Counter({line: n for line, n in content(store).items() if _rel_id(line) in changed})
+
+    store.load({}, {key: [concerns(99, 0, 1, [""])]})  # a new one
+    assert content(store) - lines_of("c99") == stored
+    store.load({}, {key: [concerns(5, 5, 1, ["a", "b", "c"])]})  # one changed
+    changed = {line for line in stored if _rel_id(line) == "c05"}
+    assert content(store) - lines_of("c99", "c05") == stored - Counter(changed)
+    store.write("MATCH ()-[r:CONCERNS {id: 'c06'}]->() DELETE r")  # one deleted
+    gone = {line for line in stored if _rel_id(line) == "c06"}
+    assert content(store) - lines_of("c99", "c05") == stored - Counter(changed | gone)
+
+
+def _rel_id(line: str) -> str | None:
+    kind, *rest = json.loads(line)
+    return rest[3] if kind == "rel" else None

@@ -7,12 +7,15 @@ MERGE batches.
 
 from __future__ import annotations
 
+import json
+from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 from click.testing import CliRunner
+from fingerprint import content
 from oversight.graph.embedded import EmbeddedStore
 from oversight.graph.store import Store
 from oversight.loaders import synth
@@ -90,20 +93,16 @@ def test_grades_follow_the_public_calibration() -> None:
     assert 0.18 <= summary["first_round"]["inadequate"] <= 0.35  # about a quarter
 
 
-def _contents(store: Store) -> tuple[dict[str, Any], dict[str, Any]]:
-    """Every node and relationship with its properties (an empty list read as null)."""
-
-    def plain(properties: dict[str, Any]) -> tuple:
-        return tuple(sorted((k, v) for k, v in properties.items() if v not in (None, [])))
-
-    nodes, rels = {}, {}
-    for label in store.schema.labels:
-        for (node,) in store.read(f"MATCH (n:{label.name}) RETURN n").rows:
-            nodes[node.id] = (node.label, plain(node.properties))
-    for reltype in store.schema.reltypes:
-        for (rel,) in store.read(f"MATCH ()-[r:{reltype.name}]->() RETURN r").rows:
-            rels[rel.id] = (rel.type, rel.start, rel.end, plain(rel.properties))
-    return nodes, rels
+def _contents(store: Store) -> Counter[str]:
+    """Every node and relationship with all its properties, counted: a duplicated row counts
+    twice. An empty list reads as null (the MERGE path may store [] where COPY stores null)."""
+    lines: Counter[str] = Counter()
+    for line, count in content(store).items():
+        kind, *rest = json.loads(line)
+        properties = rest[-1]
+        rest[-1] = {k: v for k, v in properties.items() if v != []}
+        lines[json.dumps([kind, *rest], sort_keys=True, ensure_ascii=False)] += count
+    return lines
 
 
 def test_bulk_and_merge_paths_give_the_same_graph(
@@ -135,6 +134,8 @@ def test_every_saved_query_returns_rows(bulk_store: EmbeddedStore) -> None:
     stand_ins = synth.examples(synth.plan_england(AUTHORITIES, seed=7))
     empty = []
     for saved in list_queries():
+        if saved.name == "passages-mentioning":  # synthetic data has no loaded documents
+            continue
         params = synth.synthetic_parameters(example_values(saved), stand_ins)
         if not run_query(bulk_store, saved, **params).rows:
             empty.append(f"{saved.name} {params}")

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 import sys
 import textwrap
 from pathlib import Path
 
 import pytest
-from oversight.graph.embedded import EmbeddedStore
+from fingerprint import fingerprint
+from oversight.loaders.dataset import BUNDLED, read_dataset
+from oversight.loaders.verify import normalise, source_texts
 from small_dataset import write_dataset
 
 
@@ -28,9 +31,25 @@ def folder(tmp_path: Path) -> Path:
     return data
 
 
-def node_count(tmp_path: Path) -> int:
-    with EmbeddedStore(tmp_path / "t.lbug", read_only=True) as store:
-        return sum(store.counts()["nodes"].values())
+def changed_base(folder: Path) -> None:
+    """Change the loaded data, so that loading any of it again would change the store: a
+    partial write cannot hide behind re-loading the same records."""
+    base = folder / "base.yaml"
+    text = base.read_text(encoding="utf-8")
+    base.write_text(text.replace("name: Ann Example", "name: Ann Renamed"), encoding="utf-8")
+    (folder / "aa-new.yaml").write_text(
+        "- id: person/new\n  name: New Person\n"
+        "  cite: [{source: source/s, quote: A source about Ann Example}]\n",
+        encoding="utf-8",
+    )
+
+
+def test_the_changed_base_would_change_the_store(folder: Path, tmp_path: Path) -> None:
+    """Without the bad file, the load the cases below refuse changes the store."""
+    before = fingerprint(tmp_path / "t.lbug")
+    changed_base(folder)
+    assert oversight("load", str(folder), cwd=tmp_path).returncode == 0
+    assert fingerprint(tmp_path / "t.lbug") != before
 
 
 CASES = [
@@ -101,7 +120,8 @@ CASES = [
 def test_bad_file_is_one_line_with_file_and_line(
     folder: Path, tmp_path: Path, case: str, text: str, line: int, message: str
 ) -> None:
-    before = node_count(tmp_path)
+    before = fingerprint(tmp_path / "t.lbug")
+    changed_base(folder)
     bad = folder / "zz-bad.yaml"
     bad.write_text(text, encoding="utf-8")
     proc = oversight("load", str(folder), cwd=tmp_path)
@@ -111,7 +131,7 @@ def test_bad_file_is_one_line_with_file_and_line(
     assert lines[0].startswith(f"error: {bad}:{line}: "), lines[0]
     assert message in lines[0]
     assert "Traceback" not in proc.stderr
-    assert node_count(tmp_path) == before
+    assert fingerprint(tmp_path / "t.lbug") == before  # all of it as it was, by content
 
 
 def test_binary_and_non_utf8_files(folder: Path, tmp_path: Path) -> None:
@@ -167,3 +187,30 @@ def test_verify_names_the_line_of_a_quote_not_in_its_source(folder: Path, tmp_pa
     proc = oversight("verify", str(folder), cwd=tmp_path)
     assert proc.returncode == 1
     assert f"{folder / 'zz-claim.yaml'}:4: quote for 'person/bob' is not in source/s" in proc.stderr
+
+
+def test_a_quote_must_be_in_its_own_source_not_another(tmp_path: Path) -> None:
+    """A citation moved to another source, whose text lacks the quote, fails at its line,
+    although the quote is word for word in the first source."""
+    data = tmp_path / "data"
+    shutil.copytree(BUNDLED, data)
+    dataset = read_dataset([data])
+    texts, _ = source_texts(dataset)
+    element, cite, other = next(
+        (element, cite, other)
+        for element, cite in dataset.citations()
+        if len(quote := normalise(cite.quote or "")) > 40 and quote in texts.get(cite.source, "")
+        for other in sorted(texts)
+        if quote not in texts[other]
+    )
+    where = cite.where
+    lines = where.path.read_text(encoding="utf-8").splitlines(keepends=True)
+    assert lines[where.line - 1].strip() == f"- source: {cite.source}"
+    lines[where.line - 1] = lines[where.line - 1].replace(cite.source, other)
+    where.path.write_text("".join(lines), encoding="utf-8")
+    proc = oversight("verify", str(data), cwd=tmp_path)
+    assert proc.returncode == 1, proc.stderr
+    expected = f"{where.path}:{where.line}: quote for '{element}' is not in {other}"
+    said = proc.stdout + proc.stderr  # failures are listed on stdout, then summed up
+    assert expected in said, said
+    assert sum(": quote for '" in line for line in proc.stdout.splitlines()) == 1, said

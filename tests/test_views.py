@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from browser import NON_BLANK, open_page
+from browser import FOCUSED, NON_BLANK, open_page
 from oversight.graph.embedded import EmbeddedStore
 from oversight.graph.result import Node, Relationship, Result
 from oversight.visualise.html import ViewError, ViewSpec, write_view
@@ -58,8 +58,7 @@ def test_payloads_in_data_show_as_text_and_run_nothing(tmp_path: Path) -> None:
     assert "<img src=x" not in html and "</script><script>window.__pwned" not in html
     with open_page(page_path) as visit:
         page = visit.page
-        page.evaluate("focusNode('person/evil')")
-        page.wait_for_timeout(600)
+        page.evaluate(FOCUSED, "person/evil")  # the focus animation has ended
         box = page.query_selector("#graph").bounding_box()
         spot = page.evaluate(
             "network.canvasToDOM(network.getPositions(['person/evil'])['person/evil'])"
@@ -166,12 +165,15 @@ def test_too_large_a_view_is_refused(tmp_path: Path) -> None:
 
 def test_explore_ambiguous_and_unknown_names(loaded_db: Path, tmp_path: Path) -> None:
     out = str(tmp_path / "x.html")
-    proc = oversight(loaded_db, "explore", "Debbi Jones", "-o", out)
+    proc = oversight(loaded_db, "explore", "Debbi Jones", "-o", out)  # one close name: taken
+    assert proc.returncode == 0, proc.stderr
+    assert "'Debbi Jones': person/debbie-jones (Debbie Jones), close to the name" in proc.stderr
+    proc = oversight(loaded_db, "explore", "Debra Jonas", "-o", out)  # not close enough
     assert proc.returncode == 1
     assert "did you mean 'Debbie Jones' (person/debbie-jones)" in proc.stderr
     proc = oversight(loaded_db, "explore", "Tower Hamlets", "-o", out)
     assert proc.returncode == 1
-    assert "body/tower-hamlets-council" in proc.stderr and "give an id" in proc.stderr
+    assert "body/tower-hamlets-council" in proc.stderr and "give one of these ids" in proc.stderr
     proc = oversight(
         loaded_db, "explore", "person/debbie-jones", "--types", "HOLDS,HACKS", "-o", out
     )

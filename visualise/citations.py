@@ -24,9 +24,11 @@ def citations(store: Store, result: Result) -> dict[str, list[Citation]]:
     found: dict[str, list[Citation]] = {}
     node_ids = sorted(n.id for n in result.nodes.values() if n.label != "Source")
     if node_ids:
-        for element, source, title, url, quote, ref in store.read(
-            NODE_CITATIONS, {"ids": node_ids}
-        ).rows:
+        rows = store.read(NODE_CITATIONS, {"ids": node_ids}).rows
+        # A node may cite one source several times: ORDER BY leaves those in the engine's
+        # order, which differs between LadybugDB and Neo4j; the quote and ref settle it.
+        rows.sort(key=lambda row: (row[0], row[1], row[4] or "", row[5] or ""))
+        for element, source, title, url, quote, ref in rows:
             found.setdefault(element, []).append(
                 {"source": source, "title": title, "url": url, "quote": quote, "ref": ref}
             )

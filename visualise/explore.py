@@ -2,59 +2,17 @@
 
 from __future__ import annotations
 
-import difflib
-from dataclasses import dataclass
-
-from oversight.graph.errors import OversightError, UsageProblem
+from oversight.graph.errors import UsageProblem
+from oversight.graph.resolve import resolve
 from oversight.graph.result import Result
 from oversight.graph.schema import schema
 from oversight.graph.store import Store
 
 MAX_DEPTH = 4
-ALL_NAMES = "MATCH (n) RETURN n.id AS id, n.name AS name, n.aliases AS aliases ORDER BY id"
 
 
-class ExploreError(OversightError):
-    """The entity is unknown or ambiguous."""
-
-
-class NeighbourhoodError(ExploreError, UsageProblem):
+class NeighbourhoodError(UsageProblem):
     """--depth or --types is not what the schema allows."""
-
-
-@dataclass(frozen=True)
-class Match:
-    id: str
-    name: str
-
-
-def resolve(store: Store, entity: str) -> Match:
-    """The one entity whose id, name or alias is `entity` (case-insensitive)."""
-    rows = store.read(ALL_NAMES).rows
-    wanted = entity.strip().casefold()
-    by_id = [Match(i, n or i) for i, n, _ in rows if i.casefold() == wanted]
-    if by_id:
-        return by_id[0]
-    named = [
-        Match(i, n or i)
-        for i, n, aliases in rows
-        if (n or "").casefold() == wanted or wanted in {a.casefold() for a in aliases or []}
-    ]
-    if len(named) == 1:
-        return named[0]
-    if len(named) > 1:
-        choices = "; ".join(f"{m.id} ({m.name})" for m in named)
-        raise ExploreError(f"'{entity}' names {len(named)} entities: {choices}; give an id")
-    partial = [Match(i, n or i) for i, n, _ in rows if wanted and wanted in (n or "").casefold()]
-    if len(partial) == 1:
-        return partial[0]
-    if partial:
-        choices = "; ".join(f"{m.id} ({m.name})" for m in partial[:10])
-        raise ExploreError(f"'{entity}' matches {len(partial)} entities: {choices}; give an id")
-    names = {n: i for i, n, _ in rows if n}
-    close = difflib.get_close_matches(entity, list(names), n=5, cutoff=0.5)
-    hint = "; did you mean " + ", ".join(f"'{n}' ({names[n]})" for n in close) if close else ""
-    raise ExploreError(f"no entity is called '{entity}'{hint}")
 
 
 def relationship_types(types: str | None) -> list[str]:
@@ -82,7 +40,7 @@ def neighbourhood_query(depth: int, types: list[str]) -> str:
 
 
 def explore(store: Store, entity: str, depth: int = 1, types: str | None = None) -> Result:
-    match = resolve(store, entity)
+    match = resolve(store, entity)  # ResolveError: unknown or ambiguous, with the choices
     query = neighbourhood_query(depth, relationship_types(types))
     result = store.read(query, {"id": match.id})
     if not result.nodes:

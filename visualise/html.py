@@ -25,6 +25,7 @@ DEFAULT_LIMIT = 1500
 LAYOUTS = ("force", "hierarchical")
 HOVER_KEYS = (
     "name",
+    "inferred",
     "kind",
     "grade",
     "stance",
@@ -70,7 +71,7 @@ def _hover(heading: str, data: dict[str, Any]) -> str:
 
 
 def _shown(data: dict[str, Any]) -> list[list[Any]]:
-    hidden = {"cite_sources", "cite_quotes", "cite_refs", "label", "type"}
+    hidden = {"cite_sources", "cite_quotes", "cite_refs", "label", "type", "inferred"}
     return [[k, v] for k, v in sorted(data.items()) if k not in hidden and v not in (None, "", [])]
 
 
@@ -94,20 +95,31 @@ def build_view_data(
             color=style.colour if style else "#999999",
             shape=style.shape if style else "dot",
             kind=data["label"],  # not `group`: vis would recolour by group
+            # An inferred claim is drawn dashed, so that it never passes for a stated one.
+            **({"shapeProperties": {"borderDashes": [5, 5]}} if data.get("inferred") else {}),
         )
         details[node_id] = {
             "kind": data["label"],
             "id": node_id,
             "properties": _shown(data),
             "citations": evidence.get(node_id, []),
+            "inferred": data.get("inferred"),
         }
     for start, end, key, data in graph.edges(keys=True, data=True):
-        net.add_edge(start, end, id=key, label=data["type"], title=_hover(data["type"], data))
+        net.add_edge(
+            start,
+            end,
+            id=key,
+            label=data["type"],
+            title=_hover(data["type"], data),
+            **({"dashes": True} if data.get("inferred") else {}),
+        )
         details[key] = {
             "kind": data["type"],
             "id": key,
             "properties": _shown(data),
             "citations": evidence.get(key, []),
+            "inferred": data.get("inferred"),
         }
     return {"nodes": net.nodes, "edges": net.edges, "details": details}
 
@@ -145,6 +157,7 @@ def render_page(data: dict[str, Any], spec: ViewSpec) -> str:
         generated=dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
         counts=f"{len(data['nodes'])} nodes, {len(data['edges'])} edges",
         legend=legend,
+        inferred=any(d.get("inferred") for d in data["details"].values()),
         vis_js=_vis_js(),
         data_json=_safe_json(data),
         layout_json=_safe_json(spec.layout),

@@ -1,0 +1,136 @@
+"""What every command shares: the store the root options chose, common options, and output.
+
+Apart from cli.py so that the command modules (imported lazily by cli.py) depend on this and
+cli.py on them, never in a circle.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import click
+
+if TYPE_CHECKING:
+    from oversight.graph.store import Store
+
+FORMATS = ("table", "csv", "json", "html")
+
+
+class Context:
+    def __init__(self, db: str | None, neo4j: str | None, debug: bool) -> None:
+        self.db, self.neo4j, self.debug = db, neo4j, debug
+        self.queries_dirs: tuple[Path, ...] = ()
+        self.facts_only = False  # --facts-only: leave out what is marked `inferred`
+
+    def store(self, *, read_only: bool = False) -> Store:
+        from oversight.graph.stores import open_store
+
+        ask = _ask_password if sys.stdin.isatty() else None
+        return open_store(self.db, self.neo4j, read_only=read_only, ask_password=ask)
+
+
+def _ask_password() -> str:
+    """A hidden prompt on stderr, so that JSON or CSV on stdout stays clean."""
+    return click.prompt("Neo4j password", hide_input=True, err=True)
+
+
+pass_context = click.make_pass_decorator(Context)
+
+
+QUERIES_DIR = click.option(
+    "--queries-dir",
+    "queries_dirs",
+    multiple=True,
+    type=click.Path(path_type=Path, file_okay=False),
+    metavar="DIR",
+    help="Also read saved queries from DIR (repeatable; after OVERSIGHT_QUERIES, which is "
+    "os.pathsep-separated); a query there overrides a bundled one of the same name.",
+)
+
+RAW = click.option(
+    "--raw",
+    is_flag=True,
+    help="CSV: write cells as they are. Without it, a text cell that starts with =, +, -, @, "
+    "tab or CR gets a leading ' so that a spreadsheet shows it as text instead of running it "
+    "as a formula (OWASP's advice); numbers stay numbers.",
+)
+
+
+def emit(
+    result: Any,
+    fmt: str | None,
+    output: Path | None,
+    *,
+    title: str,
+    subtitle: str,
+    store: Store,
+    raw: bool = False,
+) -> None:
+    """Print or write a result as a table, CSV, JSON or HTML (the store gives its evidence).
+
+    CSV (and a table written to a file, which is CSV) is spreadsheet-safe unless `raw`.
+    """
+    from oversight import output as out
+
+    fmt = fmt or infer_format(output)
+    if fmt == "html":
+        if output is None:
+            raise click.UsageError("--format html needs -o FILE.html")
+        emit_view(store, result, output, title=title, query=subtitle)
+        return
+    if fmt == "table" and output is None:
+        out.print_table(result)
+        return
+    text = out.as_json(result) if fmt == "json" else out.as_csv(result, raw=raw)
+    if output:
+        write_text(output, text)
+    else:
+        click.echo(text, nl=False)
+
+
+def emit_view(
+    store: Store,
+    result: Any,
+    output: Path,
+    *,
+    title: str,
+    query: str,
+    parameters: dict[str, Any] | None = None,
+    layout: str = "force",
+    limit: int = 1500,
+) -> None:
+    """Write the HTML view of a result, with the citations of everything it shows."""
+    from oversight.visualise.citations import citations
+    from oversight.visualise.html import ViewSpec, check_size, write_view
+
+    check_size(result, limit)
+    spec = ViewSpec(title, query, dict(parameters or {}), layout, limit)
+    write_view(result, output, spec, citations(store, result))
+    print_files([output], len(result.nodes), len(result.relationships))
+
+
+def print_files(files: list[Path], nodes: int, relationships: int) -> None:
+    names = ", ".join(str(f) for f in files)
+    if len(files) > 3:
+        names = f"{len(files)} files in {files[0].parent}"
+    click.echo(f"wrote {names} ({nodes} nodes, {relationships} relationships)")
+
+
+def write_text(path: Path, text: str) -> None:
+    try:
+        path.write_text(text, encoding="utf-8")
+    except OSError as error:
+        raise click.ClickException(f"{path}: cannot write: {error.strerror}") from error
+
+
+def infer_format(output: Path | None) -> str:
+    """`-o x.json` means JSON: the suffix says what the user wants when --format does not."""
+    suffix = output.suffix.lower().lstrip(".") if output else ""
+    return suffix if suffix in ("csv", "json", "html") else "table"
+
+
+def say(text: str) -> None:
+    """What a reader should know beside the rows (a name taken for an id, an empty answer)."""
+    click.echo(text, err=True)
