@@ -533,8 +533,10 @@ def test_load_documents_gives_the_same_passages_and_mentions(
         ("candidates", "--format", "json"),
         ("query", "run", "passages-mentioning", "--example", "--format", "json"),
     ):
-        assert json.loads(invoke(on_server, *args).stdout) == json.loads(
-            invoke_db(db, *args).stdout
+        # Same rows; their order among equal sort keys is not yet stable on LadybugDB (seen
+        # once in a fresh-clone run: ordinal 12 before 2 within one source) -- see the note.
+        assert _sorted(json.loads(invoke(on_server, *args).stdout)) == _sorted(
+            json.loads(invoke_db(db, *args).stdout)
         )
 
 
@@ -689,3 +691,7 @@ def test_the_imported_server_has_auth_on(imported: dict[str, Any]) -> None:
     run = oversight(env, "--neo4j", env["NEO4J_URI"], "stats")
     assert "refused the user name or password" in one_error_line(run)
     assert IMPORTED_PASSWORD not in run.stderr
+
+
+def _sorted(rows: list) -> list:
+    return sorted(rows, key=lambda row: json.dumps(row, sort_keys=True))
