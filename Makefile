@@ -8,7 +8,7 @@ LINT_MODULES := tests/cypher_lint/node_modules/.installed
 DEMO_DB   := oversight.lbug
 DEMO_HTML := out/accountability-2017.html
 
-.PHONY: install demo test lint format bench dist clean neo4j neo4j-stop
+.PHONY: install demo test lint format bench mutation dist clean neo4j neo4j-stop
 
 install: $(STAMP)
 
@@ -49,6 +49,13 @@ dist: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py
+
+# Mutation testing with mutmut over the gate, the embedded store's writes, verify, the view page
+# and parameter binding, each against its own tests, in private copies of the tree under
+# build/mutation (tools/mutation/mutation.py; survivors triaged in docs/mutation.md). Not in CI:
+# about 70 minutes with one worker on 2 cores; MUTATION_JOBS=2 on an idle machine.
+mutation: $(STAMP)
+	$(BIN)/python tools/mutation/mutation.py
 
 # Neo4j 5.26 Community on 127.0.0.1 without Docker (Java 17 and Maven; jars from Maven Central,
 # cached in ~/.m2). Prints the bolt:// URI when ready. Auth is off unless NEO4J_PASSWORD (8+

@@ -95,7 +95,7 @@ def main() -> None:
 
 
 # Keys other tools keep in the same file, carried over when the benchmarks rewrite it.
-KEPT = ("mutation_score",)  # tools/mutation/run.py (make mutation)
+KEPT = ("mutation_score",)  # tools/mutation/mutation.py (make mutation)
 
 
 def _kept(path: Path) -> dict[str, Any]:
