@@ -6,9 +6,16 @@ from oversight.graph.schema import Property, Schema, schema
 
 
 def _property(prop: Property) -> str:
-    text = f"`{prop.name}` {prop.type.lower()}"
+    """A property as Cypher reads it; the dataset key beside it where the file says otherwise.
+
+    A date is stored with its precision, so a reader sees both columns it can query."""
+    text = f"`{prop.stored}` {prop.type.lower()}"
     if prop.choices:
         text += " (" + ", ".join(prop.choices) + ")"
+    if prop.precision_column:
+        text += f" + `{prop.precision_column}` (day, month, year)"
+    if prop.stored != prop.name:
+        text += f" [dataset key `{prop.name}`]"
     return text
 
 
@@ -18,7 +25,9 @@ def schema_markdown(model: Schema | None = None) -> str:
         "## Node labels",
         "",
         "Every node has `id`, `name` (its caption), `aliases`, `description` and `basis`"
-        " (primary, reported, statement, opinion: the strongest kind of source behind it).",
+        " (primary, reported, statement, opinion: the strongest kind of source behind it)."
+        " Properties are named as Cypher reads them; a dataset file's key is given where it"
+        " differs.",
         "",
         "| label | id prefix | what it is | colour | properties |",
         "|---|---|---|---|---|",

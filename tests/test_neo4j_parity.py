@@ -5,6 +5,7 @@ the CLI, and every saved query giving the same rows there as on LadybugDB, and i
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -68,3 +69,58 @@ def neo4j_store_without_clearing(env: dict[str, str]) -> Any:
     from oversight.graph.neo4j_store import Neo4jStore
 
     return Neo4jStore(env["NEO4J_URI"], user=env["NEO4J_USERNAME"], password=env["NEO4J_PASSWORD"])
+
+
+def printed_properties() -> list[tuple[str, str, str]]:
+    """(label or type, pattern, property) for every property `oversight schema` prints."""
+    outcome = CliRunner().invoke(cli, ["schema"])
+    assert outcome.exit_code == 0, outcome.output
+    found = []
+    for line in outcome.stdout.splitlines():
+        cells = [c.strip() for c in line.strip("|").split("|")]
+        if len(cells) == 5 and cells[1].startswith("`"):  # a node label
+            name, pattern = cells[0], f"(x:{cells[0]})"
+        elif len(cells) == 6 and cells[0].isupper():  # a relationship type
+            name, pattern = cells[0], f"()-[x:{cells[0]}]->()"
+        else:
+            continue
+        # Backquoted names outside the "[dataset key ...]" notes are what Cypher reads.
+        shown = re.sub(r"\[dataset key `[^`]+`\]", "", cells[-1])
+        found += [(name, pattern, prop) for prop in re.findall(r"`([a-z_]+)`", shown)]
+    return found
+
+
+PRINTED = printed_properties()
+
+
+def test_the_schema_prints_the_names_cypher_reads() -> None:
+    names = {prop for _, _, prop in PRINTED}
+    assert {"start_date", "start_precision", "end_date", "published_date", "as_of_date"} <= names
+    assert not {"start", "end", "published", "as_of"} & names
+
+
+def test_every_property_the_schema_prints_reads_in_cypher_on_both_stores(
+    neo4j_loaded: dict[str, str], loaded_db: Path
+) -> None:
+    """`oversight schema` names each property as Cypher reads it, on LadybugDB and Neo4j: a
+    name the engines do not know is an error on LadybugDB and a warning-and-null on Neo4j, so
+    both the query and the count of values set are compared."""
+    assert len(PRINTED) > 40
+    with EmbeddedStore(loaded_db, read_only=True) as embedded:
+        on_lbug = {
+            (n, p): embedded.read(f"MATCH {pat} RETURN count(x.{p}) AS n").rows[0][0]
+            for n, pat, p in PRINTED
+        }
+    with neo4j_store_without_clearing(neo4j_loaded) as server:
+        on_neo4j = {
+            (n, p): server.read(f"MATCH {pat} RETURN count(x.{p}) AS n").rows[0][0]
+            for n, pat, p in PRINTED
+        }
+    assert on_neo4j == on_lbug
+    # The dates investigators ask about most are set, not only readable.
+    for key in [
+        ("HOLDS", "start_date"),
+        ("Inspection", "published_date"),
+        ("HOLDS", "start_precision"),
+    ]:
+        assert on_lbug[key] > 0, key
