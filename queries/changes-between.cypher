@@ -7,6 +7,7 @@
 //   verdict: improved, persists, resolved or worsened.
 // param earlier: entity Inspection, example "inspection/ofsted-2017" -- the earlier inspection (an id or a name)
 // param later: entity Inspection, example "inspection/ofsted-2019" -- the later inspection (an id or a name)
+// order: earlier before later
 // param facts_only: bool, default false -- leave out a follow-up whose chain holds a link or finding marked inferred (`oversight --facts-only` sets it)
 
 MATCH (e:Inspection {id: $earlier})

@@ -28,6 +28,10 @@ The header is every line from the top of the file that starts with `//`; the fir
 - The query after the header is one statement that the statement gate (graph/gate.py) lets
   through in read mode: read clauses only, no files, procedures or second statement.
 - `// view: COLUMN[, COLUMN...]`: the returned columns a graph view draws.
+- `// order: EARLIER before LATER`: two parameters (dates, or entities with a date) that
+  must come in that order; given the other way round the query is refused, not answered
+  (queries/runner.py `check_order`): "what changed between" two inspections swapped would
+  otherwise report every improvement as a worsening.
 - `// param facts_only: bool, default false`: a query that follows links it does not return
   declares it and leaves out what rests on an element marked `inferred` when it is true;
   `oversight --facts-only` sets it (queries/runner.py `run`), besides dropping every row
@@ -68,7 +72,8 @@ TYPES = SCALAR_TYPES + LIST_TYPES
 
 _NAME = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*\Z")
 _IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
-_KEY_LINE = re.compile(r"// (name|title|description|view|param ([^:\s]*)):(?: (.*))?\Z")
+_KEY_LINE = re.compile(r"// (name|title|description|view|order|param ([^:\s]*)):(?: (.*))?\Z")
+_ORDER = re.compile(r"([A-Za-z_]\w*) before ([A-Za-z_]\w*)\Z")
 _CONTINUATION = re.compile(r"//\s{2,}(\S.*)\Z")
 _ANY_KEY = re.compile(r"// ?([A-Za-z_][\w -]*?):")
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}\Z")
@@ -144,6 +149,7 @@ class SavedQuery:
     text: str  # the whole file, header included: what runs and what `show` prints
     path: Path
     bundled: bool = field(default=False, compare=False)
+    order: tuple[str, str] | None = None  # (earlier, later): parameters that must come in order
 
     def param(self, name: str) -> Param | None:
         return next((p for p in self.params if p.name == name), None)
@@ -266,6 +272,7 @@ def parse_query(text: str, path: Path, *, bundled: bool = False) -> SavedQuery:
         for column in view:
             if not _IDENT.match(column):
                 raise _error(path, number, f"view column {column!r} is not a column name")
+    order = _parse_order(path, fields, params)
     body = "\n".join(lines[end:])
     if not body.strip():
         raise _error(path, max(end, 1), "the header is not followed by a query")
@@ -279,7 +286,28 @@ def parse_query(text: str, path: Path, *, bundled: bool = False) -> SavedQuery:
         text=text,
         path=path,
         bundled=bundled,
+        order=order,
     )
+
+
+def _parse_order(
+    path: Path, fields: dict[str, tuple[str, int]], params: dict[str, dict[str, Any]]
+) -> tuple[str, str] | None:
+    if "order" not in fields:
+        return None
+    value, number = fields["order"]
+    found = _ORDER.match(value)
+    if found is None:
+        raise _error(path, number, f"order {value!r}: expected `EARLIER before LATER`")
+    for name in found.groups():
+        spec = params.get(name)
+        if spec is None:
+            raise _error(path, number, f"order: no param {name!r}")
+        if spec["type"] not in ("date", "entity"):
+            raise _error(
+                path, number, f"order: param {name!r} is {spec['type']}, not a date or entity"
+            )
+    return found.group(1), found.group(2)
 
 
 def _continue(

@@ -7,6 +7,7 @@ Values always travel as Cypher parameters, never inside the query text. Dates ar
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any
@@ -15,6 +16,7 @@ from oversight.graph.errors import UsageProblem
 from oversight.graph.inputs import ValueRefused, check_value, int64, loads
 from oversight.graph.resolve import Match, ResolveError, resolve
 from oversight.graph.result import Node, Path, Relationship, Result
+from oversight.graph.schema import schema
 from oversight.graph.store import StoreError
 from oversight.queries.library import MISSING, QueryError, SavedQuery, a, coerce
 
@@ -145,6 +147,7 @@ def run(
         values.setdefault(FACTS_ONLY, True)
     bound = bind(query, values)
     resolved = resolve_entities(store, query, bound, say)
+    check_order(store, query, bound, resolved)
     try:
         result = store.read(query.text, bound)
     except StoreError as error:  # name the file: the fault may be in the saved query
@@ -205,6 +208,58 @@ def without_inferred(result: Result) -> Result:
             if end in result.nodes:
                 kept.nodes.setdefault(end, result.nodes[end])
     return kept
+
+
+def check_order(
+    store: Store, query: SavedQuery, bound: Mapping[str, Any], resolved: Mapping[str, Match]
+) -> None:
+    """Refuse values given in an impossible order (the header's `order: A before B`): an
+    entity is placed by the first date its label declares that it has (an inspection's
+    start, else its end, else its publication), a date by itself. A date known to the month
+    or year is the span it covers, and only spans that cannot be in order are refused; where
+    either has no date the order cannot be known and the query runs."""
+    if query.order is None:
+        return
+    when = {name: _when(store, bound.get(name), resolved.get(name)) for name in query.order}
+    earlier, later = query.order
+    if when[earlier] is None or when[later] is None or when[earlier][0] <= when[later][1]:
+        return
+    raise ParameterError(
+        f"query '{query.name}': {earlier} ({_placed(bound[earlier], when[earlier])}) comes "
+        f"after {later} ({_placed(bound[later], when[later])}); {earlier} must be the earlier "
+        "one: swap them"
+    )
+
+
+Span = tuple[dt.date, dt.date, str]  # first day, last day, as written
+
+
+def _when(store: Store, value: Any, match: Match | None) -> Span | None:
+    if match is None:
+        return (value, value, value.isoformat()) if isinstance(value, dt.date) else None
+    dates = [p for p in schema().label(match.label).properties if p.type == "DATE"]
+    if not dates:
+        return None
+    columns = ", ".join(f"n.{p.stored}, n.{p.precision_column}" for p in dates)
+    rows = store.read(
+        f"MATCH (n:{match.label}) WHERE n.id = $id RETURN {columns}", {"id": match.id}
+    ).rows
+    row = rows[0] if rows else ()
+    known = [(row[i], row[i + 1]) for i in range(0, len(row), 2) if row[i] is not None]
+    return _span(*known[0]) if known else None
+
+
+def _span(day: dt.date, precision: str | None) -> Span:
+    if precision == "year":
+        return dt.date(day.year, 1, 1), dt.date(day.year, 12, 31), f"{day.year}"
+    if precision == "month":
+        after = dt.date(day.year + day.month // 12, day.month % 12 + 1, 1)
+        return day.replace(day=1), after - dt.timedelta(days=1), f"{day:%Y-%m}"
+    return day, day, day.isoformat()
+
+
+def _placed(value: Any, span: Span) -> str:
+    return span[2] if isinstance(value, dt.date) else f"{value}, {span[2]}"
 
 
 def resolve_entities(

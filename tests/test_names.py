@@ -5,6 +5,8 @@ choices or the closest names, and an empty answer about entities that exist says
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -134,3 +136,111 @@ def test_the_readme_example_by_name(loaded_db: Path) -> None:
         "finding: 'unaware of failures' is finding/2017-insufficient-scrutiny "
         "(Chief executive, DCS and politicians unaware of failures), part of the name"
     ]
+
+
+@pytest.mark.parametrize(
+    ("earlier", "later", "said"),
+    [
+        # 2019 is known to the year only: the whole of 2019 is after 23 January 2017.
+        ("inspection/ofsted-2019", "inspection/ofsted-2017", "2019) comes after later ("),
+        ("inspection/ofsted-2019", "Fourth monitoring visit", "2018-08-15"),
+    ],
+)
+def test_inspections_in_an_impossible_order_are_refused(
+    loaded_db: Path, earlier: str, later: str, said: str
+) -> None:
+    """Swapped, "what changed between" would call every improvement a worsening."""
+    given = ["-p", f"earlier={earlier}", "-p", f"later={later}"]
+    outcome = oversight(loaded_db, "query", "run", "changes-between", *given)
+    assert outcome.exit_code == 1 and outcome.stdout == ""
+    assert getattr(outcome.exception, "exit_code", None) == 2  # main() exits 2: usage
+    assert said in str(outcome.exception) and "swap them" in str(outcome.exception)
+
+
+def test_an_impossible_order_is_one_line_and_exit_2(loaded_db: Path) -> None:
+    swapped = ["-p", "earlier=inspection/ofsted-2019", "-p", "later=inspection/ofsted-2017"]
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "oversight",
+            "--db",
+            str(loaded_db),
+            "query",
+            "run",
+            "changes-between",
+            *swapped,
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 2 and done.stdout == ""
+    assert done.stderr.splitlines() == [
+        "error: query 'changes-between': earlier (inspection/ofsted-2019, 2019) comes after "
+        "later (inspection/ofsted-2017, 2017-01-23); earlier must be the earlier one: swap them"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("earlier", "later"),
+    [
+        ("inspection/ofsted-2012", "inspection/ofsted-2017"),
+        ("inspection/monitoring-visit-4-2018-08", "inspection/ofsted-2019"),  # day vs year
+        ("inspection/monitoring-visit-6", "inspection/ofsted-2012"),  # undated: cannot know
+    ],
+)
+def test_inspections_in_order_or_undated_run(loaded_db: Path, earlier: str, later: str) -> None:
+    rows(loaded_db, "changes-between", "-p", f"earlier={earlier}", "-p", f"later={later}")
+
+
+@pytest.mark.parametrize(
+    ("line", "message"),
+    [
+        ("// order: a after b", "expected `EARLIER before LATER`"),
+        ("// order: a before c", "order: no param 'c'"),
+        ("// order: a before n", "param 'n' is int, not a date or entity"),
+    ],
+)
+def test_a_bad_order_line_names_the_file_and_line(
+    tmp_path: Path, loaded_db: Path, line: str, message: str
+) -> None:
+    query = tmp_path / "ordered.cypher"
+    query.write_text(
+        "// name: ordered\n// title: t\n"
+        '// param a: date, example "2017-01-01"\n// param b: date, example "2018-01-01"\n'
+        "// param n: int, example 1\n"
+        f"{line}\nRETURN $a AS a, $b AS b, $n AS n\n",
+        encoding="utf-8",
+    )
+    outcome = CliRunner().invoke(
+        cli,
+        [
+            "--db",
+            str(loaded_db),
+            "--queries-dir",
+            str(tmp_path),
+            "query",
+            "run",
+            "ordered",
+            "--example",
+        ],
+    )
+    assert outcome.exit_code == 1
+    assert str(outcome.exception).startswith(f"{query}:6: ")
+    assert message in str(outcome.exception)
+
+
+def test_dates_in_an_impossible_order_are_refused(tmp_path: Path, loaded_db: Path) -> None:
+    query = tmp_path / "between.cypher"
+    query.write_text(
+        "// name: between\n// title: t\n"
+        '// param a: date, example "2017-01-01"\n// param b: date, example "2018-01-01"\n'
+        "// order: a before b\nRETURN $a AS a, $b AS b\n",
+        encoding="utf-8",
+    )
+    base = ["--db", str(loaded_db), "--queries-dir", str(tmp_path), "query", "run", "between"]
+    swapped = CliRunner().invoke(cli, [*base, "-p", "a=2018-01-02", "-p", "b=2018-01-01"])
+    assert "a (2018-01-02) comes after b (2018-01-01)" in str(swapped.exception)
+    same_day = CliRunner().invoke(cli, [*base, "-p", "a=2018-01-01", "-p", "b=2018-01-01"])
+    assert same_day.exit_code == 0, same_day.output
