@@ -55,6 +55,10 @@ LAZY_COMMANDS: dict[str, tuple[str, str]] = {
         "oversight.synth_commands:synth",
         "Write a synthetic dataset: per authority its council, posts and their holders, bodies,",
     ),
+    "serve": (
+        "oversight.serve_commands:serve",
+        "Serve the graph read-only on http://127.0.0.1:8001/: saved queries as forms, tables and",
+    ),
     "review": (
         "oversight.review_commands:review",
         "Write a review sheet: every claim with its value, its quotes in their passages, the",
