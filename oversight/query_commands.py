@@ -45,28 +45,25 @@ def _get(name: str) -> SavedQuery:
 @query.command("list")
 def list_command() -> None:
     """List the saved queries with their parameters."""
-    from rich.console import Console
-    from rich.table import Table
-
+    from oversight.output import _escape, print_cells
     from oversight.queries.library import list_queries
 
     saved_queries = list_queries(_dirs())
-    table = Table(title="saved queries")
-    table.add_column("name", no_wrap=True)
-    table.add_column("title")
-    table.add_column("parameters")
-    if not all(q.bundled for q in saved_queries):
-        table.add_column("from", overflow="fold")
+    columns = ["name", "title", "parameters"]
+    everywhere = not all(q.bundled for q in saved_queries)
+    if everywhere:
+        columns.append("from")
+    rows = []
     for saved in saved_queries:
         cells = [
             saved.name,
             _escape(saved.title),
             _escape("\n".join(p.describe() for p in saved.params)),
         ]
-        if len(table.columns) == 4:
+        if everywhere:
             cells.append("bundled" if saved.bundled else _escape(str(saved.path.parent)))
-        table.add_row(*cells)
-    Console().print(table)
+        rows.append(cells)
+    print_cells(columns, rows, title="saved queries")
 
 
 @query.command("show")
