@@ -46,7 +46,11 @@ def test_graphml_and_gexf_read_back_the_same(loaded_db, tmp_path, graph_in_store
     assert back.number_of_edges() == len(graph_in_store.relationships) == 1013
     node = graph_in_store.nodes["person/debbie-jones"]
     data = back.nodes["person/debbie-jones"]
-    assert data["label"] == "Person"
+    # Gephi captions by `label`: the name, never "Person" on every node; the type beside it.
+    assert (data["label"], data["type"]) == ("Debbie Jones", "Person")
+    captions = {d["label"] for _, d in back.nodes(data=True)}
+    names = {n.properties.get("name") or n.id for n in graph_in_store.nodes.values()}
+    assert captions == names and not captions & {"Person", "Post", "Finding"}
     for key, value in node.properties.items():
         if key == "id":
             continue

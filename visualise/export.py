@@ -52,7 +52,8 @@ def spreadsheet_safe(text: str) -> str:
 
 
 def _scalar_graph(graph: nx.MultiDiGraph, edge_type_key: str = "type") -> nx.MultiDiGraph:
-    """A copy whose list and dict attributes are JSON text (GraphML and GEXF need scalars).
+    """A copy whose list and dict attributes are JSON text (GraphML and GEXF need scalars),
+    and whose nodes are captioned by name.
 
     GEXF reserves an edge's `type` (directed or not): there the relationship type is the
     edge's `label`, which is also what Gephi shows on edges.
@@ -70,8 +71,16 @@ def _scalar_graph(graph: nx.MultiDiGraph, edge_type_key: str = "type") -> nx.Mul
         data[edge_type_key] = data.pop("type")
         return data
 
+    def node(node_id: str, data: dict[str, Any]) -> dict[str, Any]:
+        # Gephi and yEd caption a node by its `label`: the name a reader knows it by, with
+        # the node's type kept as `type`.
+        data = scalars(data)
+        data["type"] = data.pop("label")
+        data["label"] = str(data.get("name") or node_id)
+        return data
+
     copy = graph.__class__()
-    copy.add_nodes_from((n, scalars(d)) for n, d in graph.nodes(data=True))
+    copy.add_nodes_from((n, node(n, d)) for n, d in graph.nodes(data=True))
     copy.add_edges_from((a, b, k, edge(d)) for a, b, k, d in graph.edges(keys=True, data=True))
     return copy
 
