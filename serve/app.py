@@ -62,11 +62,17 @@ class Settings:
     def names(self) -> list[Entry]:
         return self.cached("names", read_names)
 
-    def ids(self) -> set[str]:
+    def ids(self) -> dict[str, str]:
+        """Text a table cell may hold -> the entity it names: every id, and each name that
+        only one entity has (a cell linking to the wrong namesake would mislead)."""
         with self._lock:
             known = self.cache.get("ids")
         if known is None:
-            known = {e.id for e in self.names()}
+            names: dict[str, list[str]] = {}
+            for entry in self.names():
+                names.setdefault(entry.name, []).append(entry.id)
+            known = {n: ids[0] for n, ids in names.items() if len(ids) == 1}
+            known.update({e.id: e.id for e in self.names()})
             with self._lock:
                 self.cache["ids"] = known
         return known

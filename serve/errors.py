@@ -22,13 +22,16 @@ class Unavailable(OversightError):
     """A route that this server was started without (`--no-cypher`)."""
 
 
-def status_of(error: BaseException, *, user_cypher: bool = False) -> int:
+def status_of(error: BaseException, *, user_cypher: bool = False, lookup: bool = False) -> int:
     """404 for what does not exist, 400 for a bad parameter or statement, 503 when stopped.
 
     A store error is the user's (400) when the statement was theirs (`/cypher`), the
-    server's (500) when it was a saved query.
+    server's (500) when it was a saved query. A name that resolves to no entity is a bad
+    parameter (400), or a page that does not exist when the name was the page (`lookup`).
     """
     if isinstance(error, UnknownQuery | NotFound | Unavailable):
+        return 404
+    if lookup and isinstance(error, ResolveError):
         return 404
     if isinstance(error, Stopped):
         return 503

@@ -64,7 +64,7 @@ def find_entity(request: Request) -> Response:
     try:
         match = settings.pool.run(lambda store: resolve(store, text))
     except Exception as error:
-        return failure(request, error)
+        return failure(request, error, lookup=True)
     return RedirectResponse("/entity/" + quote(match.id, safe="/"), status_code=303)
 
 
@@ -191,9 +191,9 @@ def _run_cypher(settings: Settings, text: str) -> dict[str, Any]:
     }
 
 
-def _entity_of(value: Any, known: set[str]) -> str | None:
+def _entity_of(value: Any, known: dict[str, str]) -> str | None:
     from oversight.graph.result import Node
 
     if isinstance(value, Node):
         return value.id
-    return value if isinstance(value, str) and value in known else None
+    return known.get(value) if isinstance(value, str) else None

@@ -134,10 +134,10 @@ def _page(
     return page(request, "query.html", context)
 
 
-def _cell(value: Any, known: set[str]) -> dict[str, Any]:
+def _cell(value: Any, known: dict[str, str]) -> dict[str, Any]:
     """A table cell: its text, and a link when it is (or names) an entity."""
     if isinstance(value, Node):
         return {"text": cell(value), "entity": value.id}
     if isinstance(value, str) and value in known:
-        return {"text": value, "entity": value}
+        return {"text": value, "entity": known[value]}
     return {"text": cell(value), "entity": None}

@@ -49,4 +49,4 @@ class SecurityHeaders:
                 message = {**message, "headers": headers}
             await send(message)
 
-        await self.app(scope, with_headers, send)
+        await self.app(scope, receive, with_headers)
