@@ -18,9 +18,14 @@ WITH i, found, f, concerns, x, accountable, o,
      CASE WHEN x.id STARTS WITH 'post/' THEN x.id ELSE o.id END AS post_id,
      coalesce(i.start_date, i.published_date) AS first_day,
      coalesce(i.end_date, i.start_date, i.published_date) AS last_day
+// An undated tenure beside a dated one of the same person and post is the same tenure
+// recorded less precisely: left out, as in accountable-for-finding.
 OPTIONAL MATCH (who:Person)-[holds:HOLDS]->(p:Post {id: post_id})
   WHERE (holds.start_date IS NULL OR holds.start_date <= last_day)
     AND (holds.end_date IS NULL OR holds.end_date >= first_day)
+    AND NOT (holds.start_date IS NULL AND holds.end_date IS NULL
+             AND EXISTS { MATCH (who)-[d:HOLDS]->(p)
+                          WHERE d.start_date IS NOT NULL OR d.end_date IS NOT NULL })
 RETURN f.name AS finding,
        f.ref AS paragraph,
        x.name AS criticised,

@@ -5,7 +5,8 @@
 //   levels up), with the people who held those posts during the inspection (a tenure that
 //   overlaps the inspection's first to last day; no recorded end means still in post). A
 //   tenure with no recorded dates is listed as such; a concerned body or service with no
-//   accountable post gives a row without a post.
+//   accountable post gives a row without a post. A tenure recorded without dates is left
+//   out where the same person's tenure of the same post is recorded with dates.
 // param finding: entity Finding, example "finding/2017-insufficient-scrutiny" -- the finding (an id or a name)
 // param day: date, default null -- who was in post on this day instead (null: the inspection's days)
 
@@ -18,10 +19,16 @@ OPTIONAL MATCH (x)-[:PART_OF*0..2]->(u)<-[:ACCOUNTABLE_FOR*0..1]-(o:Post)
 WITH x, c, o, u,
      coalesce($day, i.start_date, i.published_date) AS first_day,
      coalesce($day, i.end_date, i.start_date, i.published_date) AS last_day
+// A tenure recorded without dates beside a dated one of the same person and post is taken
+// as the same tenure, recorded less precisely (a news report naming her in post), and left
+// out: it would list the person twice.
 OPTIONAL MATCH (who:Person)-[h:HOLDS]->(o)
-  WHERE first_day IS NULL
-     OR ((h.start_date IS NULL OR h.start_date <= last_day)
-         AND (h.end_date IS NULL OR h.end_date >= first_day))
+  WHERE (first_day IS NULL
+         OR ((h.start_date IS NULL OR h.start_date <= last_day)
+             AND (h.end_date IS NULL OR h.end_date >= first_day)))
+    AND NOT (h.start_date IS NULL AND h.end_date IS NULL
+             AND EXISTS { MATCH (who)-[d:HOLDS]->(o)
+                          WHERE d.start_date IS NOT NULL OR d.end_date IS NOT NULL })
 RETURN x.name AS concerned,
        c.stance AS stance,
        o.name AS post,

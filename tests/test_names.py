@@ -244,3 +244,18 @@ def test_dates_in_an_impossible_order_are_refused(tmp_path: Path, loaded_db: Pat
     assert "a (2018-01-02) comes after b (2018-01-01)" in str(swapped.exception)
     same_day = CliRunner().invoke(cli, [*base, "-p", "a=2018-01-01", "-p", "b=2018-01-01"])
     assert same_day.exit_code == 0, same_day.output
+
+
+def test_a_person_is_listed_once_per_post_when_an_undated_tenure_repeats_a_dated_one(
+    loaded_db: Path,
+) -> None:
+    """Debbie Jones's tenure as DCS is recorded with dates (2017 letter) and without (2019
+    news): the undated record is the same tenure, and listing it doubled every row."""
+    found, _ = rows(loaded_db, "accountable-for-finding", "--example")
+    debbie = [(r["concerned"], r["post"]) for r in found if r["person"] == "Debbie Jones"]
+    assert debbie and len(debbie) == len(set(debbie))
+    assert all(r["since"] for r in found if r["person"] == "Debbie Jones")
+    # Will Tuckley's tenure has no dates at all: still listed, as such.
+    assert any(
+        r["person"] == "Will Tuckley" and r["tenure"] == "tenure dates not recorded" for r in found
+    )
