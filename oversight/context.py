@@ -7,6 +7,7 @@ cli.py on them, never in a circle.
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -100,15 +101,36 @@ def emit_view(
     parameters: dict[str, Any] | None = None,
     layout: str = "force",
     limit: int = 1500,
+    also: Iterable[str] = (),
+    focused: bool = False,
+    root: str | None = None,
+    facts_only: bool = False,
 ) -> None:
-    """Write the HTML view of a result, with the citations of everything it shows."""
+    """Write the HTML view of a result, with the citations of everything it shows.
+
+    The view draws every entity the result names (visualise/draw.py), `also` the given ids
+    (a query's entity parameters); a `focused` result (a saved query's `view:` columns) is
+    drawn as it is. A result with nothing to draw is an error, never a blank page.
+    """
     from oversight.visualise.citations import citations
+    from oversight.visualise.draw import NOTHING, NothingToDraw, drawable
     from oversight.visualise.html import ViewSpec, check_size, write_view
 
+    if focused and not result.nodes:
+        raise NothingToDraw(NOTHING)
+    if not focused:
+        result = drawable(store, result, also, facts_only=facts_only)
     check_size(result, limit)
-    spec = ViewSpec(title, query, dict(parameters or {}), layout, limit)
+    spec = ViewSpec(title, query, dict(parameters or {}), layout, limit, root=root)
     write_view(result, output, spec, citations(store, result))
     print_files([output], len(result.nodes), len(result.relationships))
+
+
+def parameter_ids(store: Store, saved: Any, values: dict[str, Any]) -> list[str]:
+    """The ids a saved query's entity parameters resolve to: a view draws them too."""
+    from oversight.queries.runner import bind, resolve_entities
+
+    return [m.id for m in resolve_entities(store, saved, bind(saved, values)).values()]
 
 
 def print_files(files: list[Path], nodes: int, relationships: int) -> None:

@@ -14,8 +14,11 @@ import click
 from oversight.context import QUERIES_DIR, RAW, say
 
 if TYPE_CHECKING:
+    from typing import Any
+
     from oversight.context import Context
     from oversight.graph.result import Result
+    from oversight.graph.store import Store
     from oversight.queries.library import SavedQuery
 
 FORMATS = ("table", "csv", "json", "html")
@@ -119,11 +122,38 @@ def run_command(
     with obj.store(read_only=True) as store:
         result = run(store, saved, values, say=say, facts_only=obj.facts_only)
         if fmt == "html":
-            result = view_result(saved, result)
-        elif fmt in ("table", "csv") and saved.view:
+            _view(obj, store, saved, values, view_result(saved, result), output)
+            return
+        if fmt in ("table", "csv") and saved.view:
             result = _without(result, saved.view)
         # The HTML view looks up the citations of what it shows: the store is still open.
         emit(result, fmt, output, title=saved.title, subtitle=saved.text, store=store, raw=raw)
+
+
+def _view(
+    obj: Context,
+    store: Store,
+    saved: SavedQuery,
+    values: dict[str, Any],
+    result: Result,
+    output: Path | None,
+) -> None:
+    """The HTML view: the graph of what the result names, beside its table."""
+    from oversight.context import emit_view, parameter_ids
+
+    if output is None:
+        raise click.UsageError("--format html needs -o FILE.html")
+    emit_view(
+        store,
+        result,
+        output,
+        title=saved.title,
+        query=saved.name,
+        parameters=values,
+        also=parameter_ids(store, saved, values),
+        focused=bool(saved.view),
+        facts_only=obj.facts_only,
+    )
 
 
 def _without(result: Result, columns: tuple[str, ...]) -> Result:

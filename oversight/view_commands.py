@@ -6,7 +6,15 @@ from pathlib import Path
 
 import click
 
-from oversight.context import RAW, Context, emit_view, pass_context, print_files, say
+from oversight.context import (
+    RAW,
+    Context,
+    emit_view,
+    parameter_ids,
+    pass_context,
+    print_files,
+    say,
+)
 
 EXPORT_FORMATS = ("graphml", "gexf", "json", "cytoscape", "neo4j-csv", "ftm")
 _LIMIT = click.option(
@@ -56,6 +64,9 @@ def render(
             parameters=values,
             layout=layout,
             limit=limit,
+            also=parameter_ids(store, saved, values),
+            focused=bool(saved.view),
+            facts_only=ctx.facts_only,
         )
 
 
@@ -100,6 +111,8 @@ def explore(
             parameters={"entity": match.id, "depth": depth, **({"types": types} if types else {})},
             layout=layout,
             limit=limit,
+            root=match.id,
+            facts_only=ctx.facts_only,
         )
 
 
@@ -153,6 +166,7 @@ def export(
         else:
             from oversight.queries.library import get_query
             from oversight.queries.runner import example_values, parse_text_values, run
+            from oversight.visualise.draw import drawable
 
             result = Result(columns=[], rows=[])
             for name in query_names:
@@ -160,6 +174,9 @@ def export(
                 values = example_values(saved) if example else {}
                 values.update(parse_text_values(saved, params))
                 part = run(store, saved, values, say=say, facts_only=ctx.facts_only)
+                if not part.nodes:  # a result of names and ids: export what it names
+                    ids = parameter_ids(store, saved, values)
+                    part = drawable(store, part, ids, facts_only=ctx.facts_only)
                 result.nodes.update(part.nodes)
                 result.relationships.update(part.relationships)
         if fmt == "ftm":

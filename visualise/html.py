@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from oversight.graph.errors import OversightError
-from oversight.graph.result import Result, json_ready
+from oversight.graph.result import Result, json_ready, plain
 from oversight.graph.schema import schema
 from oversight.visualise.network import result_graph
 
@@ -50,6 +50,7 @@ class ViewSpec:
     parameters: dict[str, Any] = field(default_factory=dict)
     layout: str = "force"
     limit: int = DEFAULT_LIMIT
+    root: str | None = None  # the entity an explore started from
 
 
 def _safe_json(value: Any) -> str:
@@ -121,7 +122,47 @@ def build_view_data(
             "citations": evidence.get(key, []),
             "inferred": data.get("inferred"),
         }
-    return {"nodes": net.nodes, "edges": net.edges, "details": details}
+    _bend_parallel(net.edges)
+    return {
+        "nodes": net.nodes,
+        "edges": net.edges,
+        "details": details,
+        "table": result_table(result),
+    }
+
+
+def _bend_parallel(edges: list[dict[str, Any]]) -> None:
+    """Edges between the same two nodes curve apart instead of drawing over each other."""
+    pairs: dict[frozenset[str], list[dict[str, Any]]] = {}
+    for edge in edges:
+        pairs.setdefault(frozenset((edge["from"], edge["to"])), []).append(edge)
+    for group in pairs.values():
+        if len(group) > 1:
+            for k, edge in enumerate(group):
+                edge["smooth"] = {"type": "curvedCW", "roundness": round(0.12 + 0.18 * k, 2)}
+
+
+MAX_TABLE_ROWS = 2000
+
+
+def result_table(result: Result) -> dict[str, Any]:
+    """The result's own rows beside the graph, so that a saved view is the answer itself.
+
+    Cells are plain values; graph elements become their id and name (or type), which is all
+    a table cell can say about them. Long results keep their first MAX_TABLE_ROWS rows.
+    """
+    rows = [[_cell(plain(v)) for v in row] for row in result.rows[:MAX_TABLE_ROWS]]
+    return {"columns": list(result.columns), "rows": rows, "total": len(result.rows)}
+
+
+def _cell(value: Any) -> Any:
+    if isinstance(value, dict) and "nodes" in value and "relationships" in value:
+        return " → ".join(str(n.get("name") or n.get("id")) for n in value["nodes"])
+    if isinstance(value, dict) and "id" in value and ("label" in value or "type" in value):
+        return str(value.get("name") or value.get("type") or value["id"])
+    if isinstance(value, list):
+        return [_cell(v) for v in value]
+    return value
 
 
 def check_size(result: Result, limit: int) -> None:
@@ -161,7 +202,17 @@ def render_page(data: dict[str, Any], spec: ViewSpec) -> str:
         vis_js=_vis_js(),
         data_json=_safe_json(data),
         layout_json=_safe_json(spec.layout),
+        positions_json=_safe_json(positions(data, spec.layout)),
     )
+
+
+def positions(data: dict[str, Any], kind: str) -> dict[str, list[float]]:
+    """Where each node sits, computed here once: the same file always opens the same way."""
+    from oversight.visualise.layout import layout
+
+    ends = [(e["from"], e["to"]) for e in data["edges"]]
+    placed = layout([n["id"] for n in data["nodes"]], ends, kind)
+    return {node: [x, y] for node, (x, y) in placed.items()}
 
 
 def write_view(

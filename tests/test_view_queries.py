@@ -1,0 +1,211 @@
+"""Every bundled saved query draws: its HTML view shows nodes in a real browser, offline.
+
+Most saved queries answer with names and ids, not graph elements; the view draws the
+entities those name (visualise/draw.py). The pages are written once for the module and
+opened in one headless Chromium with every request but the page's own aborted.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from browser import ARGS, CHROMIUM, DRAWN, SETTLED, need_chromium
+from click.testing import CliRunner
+from oversight.graph.embedded import EmbeddedStore
+from oversight.graph.result import Result
+from oversight.queries.library import list_queries
+from oversight.visualise.draw import NOTHING, NothingToDraw, drawable, entity_ids
+
+from oversight.cli import cli
+
+OVERSIGHT = [sys.executable, "-m", "oversight"]
+BUNDLED = sorted(q.name for q in list_queries(()) if q.bundled)
+
+
+def invoke(db: Path, *args: str) -> tuple[int, str]:
+    outcome = CliRunner().invoke(cli, ["--db", str(db), *args])
+    return outcome.exit_code, outcome.output
+
+
+@pytest.fixture(scope="module")
+def pages(loaded_db: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """Each bundled query's view, written once by `query run --example --format html`."""
+    folder = tmp_path_factory.mktemp("query-views")
+    written = {}
+    for name in BUNDLED:
+        out = folder / f"{name}.html"
+        code, output = invoke(
+            loaded_db, "query", "run", name, "--example", "--format", "html", "-o", str(out)
+        )
+        assert code == 0, output
+        written[name] = out
+    return written
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    need_chromium()
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        launched = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield launched
+        launched.close()
+
+
+def test_the_bundle_has_seventeen_queries() -> None:
+    assert len(BUNDLED) >= 17
+
+
+@pytest.mark.parametrize("name", BUNDLED)
+def test_every_saved_query_draws_offline(name: str, pages: dict[str, Path], browser) -> None:
+    page = browser.new_page(viewport={"width": 1280, "height": 800})
+    own = pages[name].resolve().as_uri()
+    others: list[str] = []
+    errors: list[str] = []
+
+    def route(r) -> None:
+        if r.request.url == own:
+            r.continue_()
+        else:
+            others.append(r.request.url)
+            r.abort()
+
+    page.route("**/*", route)
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    try:
+        page.goto(own)
+        page.wait_for_function(f"() => {SETTLED}")
+        page.evaluate(DRAWN)
+        assert page.evaluate("network.body.data.nodes.length") >= 1
+        assert page.evaluate("Object.keys(network.getPositions()).length") >= 1
+        header = page.inner_text("header")
+        assert name in header and "MATCH" not in header  # the name, not the Cypher
+        rows = page.evaluate("viewData.table ? viewData.table.rows.length : -1")
+        if rows > 0:
+            assert page.locator("#rows tbody tr").count() == rows
+        assert others == []
+        assert errors == []
+    finally:
+        page.close()
+
+
+def test_the_table_sorts_by_a_header_click(pages: dict[str, Path], browser) -> None:
+    page = browser.new_page(viewport={"width": 1280, "height": 800})
+    try:
+        page.goto(pages["oversight-failures"].resolve().as_uri())
+        page.wait_for_function(f"() => {SETTLED}")
+        column = page.evaluate("viewData.table.columns.indexOf('finding')")
+        cells = f"#rows tbody tr td:nth-child({column + 1})"
+        page.click(f"#rows th:nth-child({column + 1})")
+        up = page.locator(cells).all_inner_texts()
+        assert up == sorted(up, key=str.lower) or up == sorted(up)
+        page.click(f"#rows th:nth-child({column + 1})")
+        down = page.locator(cells).all_inner_texts()
+        assert down == list(reversed(up)) and up != down
+        page.click("#rows tbody tr:first-child")
+        assert page.evaluate("network.getSelectedNodes().length") >= 1
+    finally:
+        page.close()
+
+
+def test_ids_in_text_are_found_and_prose_is_not() -> None:
+    found = list(
+        entity_ids(
+            [
+                "person/debbie-jones",
+                "finding/2017-x|CONCERNS|post/dcs",
+                {"x": ["body/council"]},
+                "Debbie Jones",
+                "see person/debbie-jones here",
+                "nothing/at-all",
+            ]
+        )
+    )
+    assert found == ["person/debbie-jones", "finding/2017-x", "post/dcs", "body/council"]
+
+
+def test_nothing_to_draw_is_an_error_not_a_blank_page(loaded_db: Path, tmp_path: Path) -> None:
+    out = tmp_path / "blank.html"
+    proc = subprocess.run(
+        [
+            *OVERSIGHT,
+            "--db",
+            str(loaded_db),
+            "cypher",
+            "RETURN 1",
+            "--format",
+            "html",
+            "-o",
+            str(out),
+        ],
+        capture_output=True,
+        text=True,
+    )
+    assert proc.returncode == 1
+    assert proc.stderr.strip() == f"error: {NOTHING}"
+    assert not out.exists()
+    with EmbeddedStore(loaded_db, read_only=True) as store, pytest.raises(NothingToDraw):
+        drawable(store, Result(["name"], [("Debbie Jones",)]))
+
+
+def test_ids_are_drawn_with_the_relationships_among_them(loaded: EmbeddedStore) -> None:
+    result = Result(
+        ["who", "post"], [("person/debbie-jones", "post/director-of-childrens-services")]
+    )
+    drawn = drawable(loaded, result)
+    assert set(drawn.nodes) == {"person/debbie-jones", "post/director-of-childrens-services"}
+    assert any(r.type == "HOLDS" for r in drawn.relationships.values())
+    assert drawn.rows == result.rows  # the table stays the answer
+
+
+def positions_of(browser, path: Path) -> dict[str, dict[str, float]]:
+    page = browser.new_page(viewport={"width": 1280, "height": 800})
+    try:
+        page.goto(path.resolve().as_uri())
+        page.wait_for_function(f"() => {SETTLED}")
+        page.evaluate(DRAWN)
+        return page.evaluate("network.getPositions()")
+    finally:
+        page.close()
+
+
+def test_the_same_file_opens_with_the_same_positions(pages: dict[str, Path], browser) -> None:
+    path = pages["accountability-for-inspection"]
+    first = positions_of(browser, path)
+    assert len(first) > 10
+    assert positions_of(browser, path) == first
+    assert page_positions(path) == {k: [v["x"], v["y"]] for k, v in first.items()}
+
+
+def page_positions(path: Path) -> dict[str, list[float]]:
+    import json
+    import re
+
+    text = re.search(r"var positions = (.*?);\n", path.read_text(encoding="utf-8")).group(1)
+    return json.loads(text)
+
+
+def test_layouts_are_computed_the_same_every_time() -> None:
+    from oversight.visualise.layout import layout
+
+    nodes = [f"n{i}" for i in range(40)]
+    edges = [(f"n{i}", f"n{(i * 7) % 40}") for i in range(40)]
+    assert layout(nodes, edges) == layout(list(reversed(nodes)), list(reversed(edges)))
+    spots = layout(nodes, edges)
+    assert len({spot for spot in spots.values()}) == 40  # no two nodes on one spot
+
+
+def test_hierarchical_layout_reads_top_down() -> None:
+    from oversight.visualise.layout import layout
+
+    chain = [("council", "dcs"), ("dcs", "team"), ("team", "worker"), ("council", "mayor")]
+    nodes = {n for edge in chain for n in edge}
+    spots = layout(nodes, chain, "hierarchical")
+    assert all(spots[a][1] < spots[b][1] for a, b in chain)
+    assert spots["council"][1] == min(y for _, y in spots.values())

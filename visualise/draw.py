@@ -1,0 +1,92 @@
+"""What a view draws: every entity a result touches, not only the nodes it returned.
+
+Most saved queries answer with text (names, ids, counts), not graph elements; drawn as they
+are they would be blank pages. Here the ids in a result's scalar columns (`person/x`, or a
+relationship id `start|TYPE|end`) are looked up in the store, with the relationships among
+everything drawn, so that any result with an entity in it draws.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from typing import TYPE_CHECKING, Any
+
+from oversight.graph.errors import OversightError
+from oversight.graph.result import Node, Path, Relationship, Result
+from oversight.graph.schema import schema
+
+if TYPE_CHECKING:
+    from oversight.graph.store import Store
+
+NODES = "MATCH (n) WHERE n.id IN $ids RETURN n"
+AMONG = "MATCH (a)-[r]->(b) WHERE a.id IN $ids AND b.id IN $ids RETURN a, r, b"
+# Every statement this module sends to a store, with its parameters (for the lint gate).
+STATEMENTS: tuple[tuple[str, list[str]], ...] = ((NODES, ["ids"]), (AMONG, ["ids"]))
+NOTHING = "nothing to draw: the result has no nodes, relationships or entity ids"
+MAX_ID = 300  # longer text is prose, not an id
+
+
+class NothingToDraw(OversightError):
+    """A result with no entity in it: a blank page would say nothing, so none is written."""
+
+
+def entity_ids(value: Any) -> Iterator[str]:
+    """The node ids a value names: an id (`person/x`), or both ends of a relationship id."""
+    if isinstance(value, str):
+        yield from _ids_in_text(value)
+    elif isinstance(value, list | tuple):
+        for item in value:
+            yield from entity_ids(item)
+    elif isinstance(value, dict):
+        for item in value.values():
+            yield from entity_ids(item)
+
+
+def _ids_in_text(text: str) -> Iterator[str]:
+    if len(text) > MAX_ID or any(c.isspace() for c in text):
+        return
+    parts = text.split("|")
+    if len(parts) >= 3 and parts[1] in schema().reltype_names:
+        candidates = [parts[0], parts[2]]
+    elif len(parts) == 1:
+        candidates = [text]
+    else:
+        return
+    yield from (c for c in candidates if schema().label_of_id(c) is not None)
+
+
+def row_ids(result: Result) -> list[str]:
+    """Ids named by a result's scalar values, in order of appearance, without repeats."""
+    seen: dict[str, None] = {}
+    for row in result.rows:
+        for value in row:
+            if not isinstance(value, Node | Relationship | Path):
+                seen.update(dict.fromkeys(entity_ids(value)))
+    return list(seen)
+
+
+def drawable(
+    store: Store, result: Result, also: Iterable[str] = (), *, facts_only: bool = False
+) -> Result:
+    """`result` with the nodes its scalar values (and `also`, e.g. entity parameters) name,
+    and the relationships among all its nodes (`facts_only`: none marked inferred).
+
+    A result of graph elements only is left as its query chose it; a result that named no
+    entity at all raises NothingToDraw.
+    """
+    wanted = [i for i in dict.fromkeys([*row_ids(result), *also]) if i not in result.nodes]
+    if not wanted:
+        if not result.nodes and not result.relationships:
+            raise NothingToDraw(NOTHING)
+        return result
+    nodes = dict(result.nodes)
+    found = store.read(NODES, {"ids": wanted}).nodes.values()
+    nodes.update((n.id, n) for n in found if not (facts_only and n.properties.get("inferred")))
+    if not nodes:
+        raise NothingToDraw(NOTHING + " that the store knows")
+    relationships = dict(result.relationships)
+    for rel in store.read(AMONG, {"ids": sorted(nodes)}).relationships.values():
+        stated = not (facts_only and rel.properties.get("inferred"))
+        if rel.start in nodes and rel.end in nodes and stated:
+            relationships.setdefault(rel.id, rel)
+    return Result(result.columns, result.rows, nodes, relationships)

@@ -1,0 +1,149 @@
+"""Node positions computed once, in Python, so that a view looks the same every time it opens.
+
+A browser's physics simulation settles differently on each load (and on each machine): a
+reader who noted where a node was could not find it there again. Positions here depend on
+the graph only: nodes and edges are taken in sorted order and the random start is seeded.
+Pure Python (networkx's layouts need numpy, which the project does not install).
+"""
+
+from __future__ import annotations
+
+import math
+import random
+from collections import defaultdict
+from collections.abc import Iterable
+
+SEED = 19
+SPACING = 130.0  # about one node and its label, in vis-network's canvas units
+LEVEL_GAP = 150.0
+
+Position = tuple[float, float]
+
+
+def force_layout(nodes: Iterable[str], edges: Iterable[tuple[str, str]]) -> dict[str, Position]:
+    """Fruchterman-Reingold with a grid for repulsion (their own variant), seeded."""
+    order = sorted(set(nodes))
+    if not order:
+        return {}
+    index = {n: i for i, n in enumerate(order)}
+    links = sorted({tuple(sorted((index[a], index[b]))) for a, b in edges if a != b})
+    n = len(order)
+    rng = random.Random(SEED)
+    side = SPACING * math.sqrt(n)
+    xs = [rng.uniform(-side / 2, side / 2) for _ in order]
+    ys = [rng.uniform(-side / 2, side / 2) for _ in order]
+    k = SPACING
+    iterations = 300 if n <= 150 else 120 if n <= 600 else 60
+    temperature = side / 8
+    for step in range(iterations):
+        dx, dy = _repulsion(xs, ys, k)
+        for a, b in links:
+            ex, ey = xs[a] - xs[b], ys[a] - ys[b]
+            dist = math.hypot(ex, ey) or 0.01
+            pull = dist * dist / k
+            fx, fy = ex / dist * pull, ey / dist * pull
+            dx[a] -= fx
+            dy[a] -= fy
+            dx[b] += fx
+            dy[b] += fy
+        for i in range(n):  # gravity keeps separate components near each other
+            dx[i] -= xs[i] * 0.02 * k / SPACING
+            dy[i] -= ys[i] * 0.02 * k / SPACING
+            moved = math.hypot(dx[i], dy[i]) or 0.01
+            limit = min(moved, temperature)
+            xs[i] += dx[i] / moved * limit
+            ys[i] += dy[i] / moved * limit
+        temperature = max(side / 8 * (1 - step / iterations), 1.0)
+    return {node: (round(xs[i]), round(ys[i])) for node, i in index.items()}
+
+
+def _repulsion(xs: list[float], ys: list[float], k: float) -> tuple[list[float], list[float]]:
+    """Repulsion between nodes closer than 2k, found through a grid of 2k cells."""
+    cell = 2 * k
+    grid: dict[tuple[int, int], list[int]] = defaultdict(list)
+    for i, (x, y) in enumerate(zip(xs, ys, strict=True)):
+        grid[(math.floor(x / cell), math.floor(y / cell))].append(i)
+    dx = [0.0] * len(xs)
+    dy = [0.0] * len(xs)
+    for (cx, cy), members in grid.items():
+        near = [
+            j for ox in (-1, 0, 1) for oy in (-1, 0, 1) for j in grid.get((cx + ox, cy + oy), ())
+        ]
+        for i in members:
+            for j in near:
+                if i == j:
+                    continue
+                ex, ey = xs[i] - xs[j], ys[i] - ys[j]
+                dist = math.hypot(ex, ey)
+                if dist == 0:
+                    ex, ey, dist = (i - j) * 0.1, 0.1, math.hypot((i - j) * 0.1, 0.1)
+                if dist < cell:
+                    push = k * k / dist
+                    dx[i] += ex / dist * push
+                    dy[i] += ey / dist * push
+    return dx, dy
+
+
+def levels(nodes: Iterable[str], edges: Iterable[tuple[str, str]]) -> dict[str, int]:
+    """Each node's rank: the longest chain of edges above it (cycles broken by sorted order),
+    so that an edge points down the page wherever it can."""
+    order = sorted(set(nodes))
+    parents: dict[str, list[str]] = defaultdict(list)
+    for a, b in sorted(set(edges)):
+        if a != b:
+            parents[b].append(a)
+    rank: dict[str, int] = {}
+    visiting: set[str] = set()
+
+    def depth(node: str) -> int:
+        if node in rank:
+            return rank[node]
+        visiting.add(node)
+        above = [depth(p) + 1 for p in parents[node] if p not in visiting]
+        visiting.discard(node)
+        rank[node] = max(above, default=0)
+        return rank[node]
+
+    for node in order:
+        depth(node)
+    return rank
+
+
+def hierarchical_layout(
+    nodes: Iterable[str], edges: Iterable[tuple[str, str]]
+) -> dict[str, Position]:
+    """Rows by rank, top-down along the edges; within a row, ordered by the mean position of
+    the row above (the barycentre heuristic) to keep edges short and uncrossed."""
+    edge_list = [(a, b) for a, b in edges if a != b]
+    rank = levels(nodes, edge_list)
+    rows: dict[int, list[str]] = defaultdict(list)
+    for node in sorted(rank):
+        rows[rank[node]].append(node)
+    parents: dict[str, list[str]] = defaultdict(list)
+    for a, b in edge_list:
+        parents[b].append(a)
+    slot: dict[str, float] = {}
+    positions: dict[str, Position] = {}
+    for level in sorted(rows):
+        row = rows[level]
+        if level:
+            row.sort(key=lambda n: (_mean([slot[p] for p in parents[n] if p in slot]), n))
+        width = (len(row) - 1) * SPACING
+        for i, node in enumerate(row):
+            slot[node] = i - (len(row) - 1) / 2
+            positions[node] = (round(i * SPACING - width / 2), round(level * LEVEL_GAP))
+    return positions
+
+
+def _mean(values: list[float]) -> float:
+    return sum(values) / len(values) if values else 0.0
+
+
+def layout(
+    nodes: Iterable[str], edges: Iterable[tuple[str, str]], kind: str = "force"
+) -> dict[str, Position]:
+    """Positions for `kind` ("force" or "hierarchical")."""
+    nodes, edges = list(nodes), list(edges)
+    if kind == "hierarchical":
+        return hierarchical_layout(nodes, edges)
+    return force_layout(nodes, edges)
