@@ -9,8 +9,8 @@ from oversight.graph.resolve import resolve
 from oversight.graph.store import Store
 from oversight.serve import reads
 from oversight.serve.app import Settings, failure, page
+from oversight.serve.cells import parts
 from oversight.serve.errors import Unavailable, message_of, status_of
-from oversight.serve.formats import cell
 from oversight.serve.highlight import mark
 from oversight.serve.params import example_fields, query_url
 from oversight.serve.search import suggest
@@ -178,10 +178,7 @@ def _run_cypher(settings: Settings, text: str) -> dict[str, Any]:
 
     result = settings.pool.run(read)
     known = settings.ids()
-    rows = [
-        [{"text": cell(v), "entity": _entity_of(v, known)} for v in row]
-        for row in result.rows[: settings.max_rows]
-    ]
+    rows = [[parts(v, known) for v in row] for row in result.rows[: settings.max_rows]]
     return {
         "ran": True,
         "columns": result.columns,
@@ -189,11 +186,3 @@ def _run_cypher(settings: Settings, text: str) -> dict[str, Any]:
         "total": len(result.rows),
         "limit": settings.max_rows,
     }
-
-
-def _entity_of(value: Any, known: dict[str, str]) -> str | None:
-    from oversight.graph.result import Node
-
-    if isinstance(value, Node):
-        return value.id
-    return known.get(value) if isinstance(value, str) else None

@@ -9,12 +9,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from oversight.graph.result import Node, Result
+from oversight.graph.result import Result
 from oversight.graph.store import Store
 from oversight.queries.library import SavedQuery, UnknownQuery
 from oversight.queries.runner import run, view_result
 from oversight.serve.app import Settings, failure, page
-from oversight.serve.formats import as_csv, as_json, cell, without
+from oversight.serve.cells import parts
+from oversight.serve.formats import as_csv, as_json, without
 from oversight.serve.params import RUN, form_fields, query_url, values_from_url
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
@@ -123,7 +124,7 @@ def _page(
         context.update(
             notes=notes,
             columns=table.columns,
-            rows=[[_cell(v, known) for v in row] for row in table.rows[: settings.max_rows]],
+            rows=[[parts(v, known) for v in row] for row in table.rows[: settings.max_rows]],
             total=len(table.rows),
             limit=settings.max_rows,
             drawable=drawable,
@@ -132,12 +133,3 @@ def _page(
             view_url=query_url(saved, fields, ".view.html"),
         )
     return page(request, "query.html", context)
-
-
-def _cell(value: Any, known: dict[str, str]) -> dict[str, Any]:
-    """A table cell: its text, and a link when it is (or names) an entity."""
-    if isinstance(value, Node):
-        return {"text": cell(value), "entity": value.id}
-    if isinstance(value, str) and value in known:
-        return {"text": value, "entity": known[value]}
-    return {"text": cell(value), "entity": None}
