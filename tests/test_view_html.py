@@ -127,7 +127,7 @@ def test_nodes_and_edges_take_their_look_from_the_schema() -> None:
     assert nodes["post/x"]["title"] == "Post · post/x\nname: A post & co"  # "" and None left out
     (edge,) = data["edges"]
     assert (edge["from"], edge["to"], edge["id"]) == ("person/evil", "post/x", HOLDS.id)
-    assert edge["label"] == "HOLDS"
+    assert edge["label"] == "interim 2015-07-01 →"  # a tenure says when
     assert edge["title"] == "HOLDS\nstart_date: 2015-07-01"
 
 
@@ -191,11 +191,12 @@ def test_the_page_holds_the_data_and_shows_every_string_as_text() -> None:
 def test_the_legend_lists_the_labels_present() -> None:
     page = render_page(build_view_data(result_of(EVIL, POST, HOLDS)), ViewSpec("t"))
     legend = re.search(r'<div id="legend">(.*?)</div>', page).group(1)
-    assert re.findall(r"</i>(\w+)</span>", legend) == ["Person", "Post"]
+    assert re.findall(r"</svg>(\w+)</button>", legend) == ["Person", "Post"]
     styles = {label.name: label for label in schema().labels}
-    assert f"background: {styles['Person'].colour}" in legend
-    round_, square = re.findall(r"border-radius: (\w+%?)", legend)  # Person a dot, Post not
-    assert (round_, square) == ("50%", "0")
+    assert f'fill="{styles["Person"].colour}"' in legend
+    # The icons have the nodes' shapes: Person a dot, Post a diamond.
+    icons = re.findall(r'<svg class="icon"[^>]*>(<\w+)', legend)
+    assert icons == ["<circle", "<polygon"]
 
 
 def test_the_time_of_generation_is_in_utc(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -24,6 +24,7 @@ from oversight.cli import cli
 
 OVERSIGHT = [sys.executable, "-m", "oversight"]
 BUNDLED = sorted(q.name for q in list_queries(()) if q.bundled)
+TITLES = {q.name: q.title for q in list_queries(())}
 
 
 def invoke(db: Path, *args: str) -> tuple[int, str]:
@@ -86,6 +87,7 @@ def test_every_saved_query_draws_offline(name: str, pages: dict[str, Path], brow
         assert page.evaluate("Object.keys(network.getPositions()).length") >= 1
         header = page.inner_text("header")
         assert name in header and "MATCH" not in header  # the name, not the Cypher
+        assert page.inner_text("h1") == TITLES[name]
         rows = page.evaluate("viewData.table ? viewData.table.rows.length : -1")
         if rows > 0:
             assert page.locator("#rows tbody tr").count() == rows
@@ -209,3 +211,88 @@ def test_hierarchical_layout_reads_top_down() -> None:
     spots = layout(nodes, chain, "hierarchical")
     assert all(spots[a][1] < spots[b][1] for a, b in chain)
     assert spots["council"][1] == min(y for _, y in spots.values())
+
+
+def test_edges_say_what_they_mean() -> None:
+    from oversight.graph.result import Node, Relationship
+    from oversight.visualise.html import STANCE_COLOURS, build_view_data
+
+    f1 = Node("finding/a", "Finding", {"name": "A"})
+    f2 = Node("finding/b", "Finding", {"name": "B"})
+    post = Node("post/dcs", "Post", {"name": "DCS"})
+    who = Node("person/dj", "Person", {"name": "DJ"})
+    rels = [
+        Relationship(
+            "finding/a|CONCERNS|post/dcs",
+            "CONCERNS",
+            "finding/a",
+            "post/dcs",
+            {"stance": "criticised"},
+        ),
+        Relationship(
+            "finding/b|CONCERNS|post/dcs",
+            "CONCERNS",
+            "finding/b",
+            "post/dcs",
+            {"stance": "praised"},
+        ),
+        Relationship(
+            "person/dj|HOLDS|post/dcs",
+            "HOLDS",
+            "person/dj",
+            "post/dcs",
+            {"start_date": "2016-03-01", "start_precision": "month", "capacity": "permanent"},
+        ),
+        Relationship(
+            "finding/b|FOLLOWS_UP|finding/a",
+            "FOLLOWS_UP",
+            "finding/b",
+            "finding/a",
+            {"status": "improved", "inferred": "same wording"},
+        ),
+    ]
+    result = Result([], [])
+    for item in (f1, f2, post, who, *rels):
+        result.collect(item)
+    edges = {e["id"]: e for e in build_view_data(result)["edges"]}
+    criticised = edges["finding/a|CONCERNS|post/dcs"]
+    assert criticised["color"]["color"] == STANCE_COLOURS["criticised"]
+    assert criticised["label"] == "criticises"
+    assert edges["finding/b|CONCERNS|post/dcs"]["color"]["color"] == STANCE_COLOURS["praised"]
+    assert edges["person/dj|HOLDS|post/dcs"]["label"] == "permanent 2016-03 →"
+    follow = edges["finding/b|FOLLOWS_UP|finding/a"]
+    assert follow["label"] == "follows up: improved" and follow["dashes"] is True
+
+
+@pytest.mark.parametrize(
+    ("props", "caption"),
+    [
+        ({"start_date": "2015-07-01", "start_precision": "month", "end_date": "2016-03-01",
+          "end_precision": "month", "capacity": "interim"}, "interim 2015-07 → 2016-03"),
+        ({"start_date": "2015-01-01", "start_precision": "year"}, "2015 →"),
+        ({"start_date": "2015-07-14"}, "2015-07-14 →"),
+        ({"ended": True}, "held, ended (dates not recorded)"),
+        ({"end_date": "2019-05-01", "end_precision": "month"}, "? → 2019-05"),
+        ({}, "holds (no dates)"),
+    ],
+)  # fmt: skip
+def test_a_tenure_is_shown_to_its_precision(props: dict, caption: str) -> None:
+    from oversight.visualise.html import tenure
+
+    assert tenure(props) == caption
+
+
+def test_explore_marks_its_root(loaded_db: Path, tmp_path: Path, browser) -> None:
+    out = tmp_path / "explore.html"
+    code, output = invoke(loaded_db, "explore", "person/debbie-jones", "-o", str(out))
+    assert code == 0, output
+    page = browser.new_page()
+    try:
+        page.goto(out.resolve().as_uri())
+        page.wait_for_function(f"() => {SETTLED}")
+        roots = page.evaluate("network.body.data.nodes.get({filter: (n) => n.root}).map(n => n.id)")
+        assert roots == ["person/debbie-jones"]
+        assert "where the exploration started" in page.inner_text("#legend")
+        assert page.inner_text("h1") == "Debbie Jones: neighbourhood"
+    finally:
+        page.close()

@@ -17,7 +17,8 @@ from pathlib import Path
 from typing import Any
 
 from oversight.graph.errors import OversightError
-from oversight.graph.result import Result, json_ready, plain
+from oversight.graph.result import Node, Relationship, Result, json_ready, plain
+from oversight.graph.result import Path as GraphPath
 from oversight.graph.schema import schema
 from oversight.visualise.network import result_graph
 
@@ -77,9 +78,14 @@ def _shown(data: dict[str, Any]) -> list[list[Any]]:
 
 
 def build_view_data(
-    result: Result, evidence: dict[str, list[dict[str, Any]]] | None = None
+    result: Result,
+    evidence: dict[str, list[dict[str, Any]]] | None = None,
+    root: str | None = None,
 ) -> dict[str, Any]:
-    """vis-network nodes and edges, styled from the schema, and the details panel's content."""
+    """vis-network nodes and edges, styled from the schema, and the details panel's content.
+
+    `root` (where an exploration started) is drawn with a thick dark border.
+    """
     from pyvis.network import Network
 
     graph = result_graph(result)
@@ -98,6 +104,9 @@ def build_view_data(
             kind=data["label"],  # not `group`: vis would recolour by group
             # An inferred claim is drawn dashed, so that it never passes for a stated one.
             **({"shapeProperties": {"borderDashes": [5, 5]}} if data.get("inferred") else {}),
+            **({"inferred": True} if data.get("inferred") else {}),
+            **(ROOT if node_id == root else {}),
+            **_node_days(data),
         )
         details[node_id] = {
             "kind": data["label"],
@@ -111,9 +120,11 @@ def build_view_data(
             start,
             end,
             id=key,
-            label=data["type"],
             title=_hover(data["type"], data),
-            **({"dashes": True} if data.get("inferred") else {}),
+            kind=data["type"],
+            **edge_look(data["type"], data),
+            **({"dashes": True, "inferred": True} if data.get("inferred") else {}),
+            **_edge_days(data),
         )
         details[key] = {
             "kind": data["type"],
@@ -129,6 +140,66 @@ def build_view_data(
         "details": details,
         "table": result_table(result),
     }
+
+
+ROOT = {"borderWidth": 5, "size": 32, "root": True, "font": {"size": 16, "strokeWidth": 3}}
+STANCE_COLOURS = {"criticised": "#d62728", "praised": "#2ca02c", "neutral": "#8c8c8c"}
+STANCE_WORDS = {"criticised": "criticises", "praised": "praises", "neutral": "mentions"}
+STATUS_COLOURS = {
+    "improved": "#2ca02c",
+    "resolved": "#1f77b4",
+    "persists": "#ff7f0e",
+    "worsened": "#d62728",
+}
+
+
+def edge_look(kind: str, data: dict[str, Any]) -> dict[str, Any]:
+    """What an edge says on its face: a stance by colour, a tenure by its dates, a follow-up
+    by its verdict; other types by their name."""
+    if kind in ("CONCERNS", "ABOUT") and data.get("stance") in STANCE_COLOURS:
+        stance = data["stance"]
+        colour = STANCE_COLOURS[stance]
+        return {"label": STANCE_WORDS[stance], "color": {"color": colour, "highlight": colour}}
+    if kind == "HOLDS":
+        return {"label": tenure(data)}
+    if kind == "FOLLOWS_UP" and data.get("status") in STATUS_COLOURS:
+        colour = STATUS_COLOURS[data["status"]]
+        label = f"follows up: {data['status']}"
+        return {"label": label, "color": {"color": colour, "highlight": colour}}
+    return {"label": kind}
+
+
+def as_precise(day: str | None, precision: str | None) -> str | None:
+    """An ISO day cut to what is known: 2016-03-01 known to the month is 2016-03."""
+    if not day:
+        return None
+    return {"year": day[:4], "month": day[:7]}.get(precision or "day", day)
+
+
+def tenure(data: dict[str, Any]) -> str:
+    """A HOLDS edge's caption: "interim 2015-07 → 2016-03", "2016-03 →", or what is known."""
+    start = as_precise(data.get("start_date"), data.get("start_precision"))
+    end = as_precise(data.get("end_date"), data.get("end_precision"))
+    if start or end:
+        span = f"{start or '?'} → {end or ('ended' if data.get('ended') else '')}".rstrip()
+    else:
+        span = "held, ended (dates not recorded)" if data.get("ended") else "holds (no dates)"
+    return f"{data['capacity']} {span}" if data.get("capacity") else span
+
+
+NODE_DAYS = ("start_date", "published_date", "statement_date", "as_of_date")
+
+
+def _node_days(data: dict[str, Any]) -> dict[str, Any]:
+    """The day a dated node (an inspection, a statement) came to be, for the date slider."""
+    day = next((data[k] for k in NODE_DAYS if data.get(k)), None)
+    return {"day_from": day} if day else {}
+
+
+def _edge_days(data: dict[str, Any]) -> dict[str, Any]:
+    """A dated relationship's span (a tenure, a chair), for the date slider."""
+    days = {"day_from": data.get("start_date"), "day_to": data.get("end_date")}
+    return {k: v for k, v in days.items() if v}
 
 
 def _bend_parallel(edges: list[dict[str, Any]]) -> None:
@@ -151,8 +222,16 @@ def result_table(result: Result) -> dict[str, Any]:
     Cells are plain values; graph elements become their id and name (or type), which is all
     a table cell can say about them. Long results keep their first MAX_TABLE_ROWS rows.
     """
-    rows = [[_cell(plain(v)) for v in row] for row in result.rows[:MAX_TABLE_ROWS]]
-    return {"columns": list(result.columns), "rows": rows, "total": len(result.rows)}
+    keep = [i for i in range(len(result.columns)) if not _elements_only(result, i)]
+    rows = [[_cell(plain(row[i])) for i in keep] for row in result.rows[:MAX_TABLE_ROWS]]
+    columns = [result.columns[i] for i in keep]
+    return {"columns": columns, "rows": rows, "total": len(result.rows)}
+
+
+def _elements_only(result: Result, column: int) -> bool:
+    """A column of graph elements (a `view:` column) is drawn, not tabled."""
+    values = [row[column] for row in result.rows if row[column] is not None]
+    return bool(values) and all(isinstance(v, Node | Relationship | GraphPath) for v in values)
 
 
 def _cell(value: Any) -> Any:
@@ -184,6 +263,10 @@ def render_page(data: dict[str, Any], spec: ViewSpec) -> str:
         for lbl in schema().labels
         if lbl.name in kinds
     ]
+    legend += [
+        {"label": kind, "colour": "#999999", "shape": "dot"}
+        for kind in sorted(kinds - set(schema().label_names))
+    ]
     params = ", ".join(f"{k}={v}" for k, v in spec.parameters.items())
     template = Template(
         (resources.files("oversight.visualise.templates") / "view.html").read_text(
@@ -198,12 +281,25 @@ def render_page(data: dict[str, Any], spec: ViewSpec) -> str:
         generated=dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
         counts=f"{len(data['nodes'])} nodes, {len(data['edges'])} edges",
         legend=legend,
+        edge_keys=edge_keys(data["edges"]),
+        root=any(n.get("root") for n in data["nodes"]),
         inferred=any(d.get("inferred") for d in data["details"].values()),
         vis_js=_vis_js(),
         data_json=_safe_json(data),
         layout_json=_safe_json(spec.layout),
         positions_json=_safe_json(positions(data, spec.layout)),
     )
+
+
+def edge_keys(edges: list[dict[str, Any]]) -> list[dict[str, str]]:
+    """What the edge colours in this view mean."""
+    kinds = {e.get("kind") for e in edges}
+    keys: list[dict[str, str]] = []
+    if kinds & {"CONCERNS", "ABOUT"}:
+        keys += [{"label": STANCE_WORDS[s], "colour": c} for s, c in STANCE_COLOURS.items()]
+    if "FOLLOWS_UP" in kinds:
+        keys += [{"label": s, "colour": c} for s, c in STATUS_COLOURS.items()]
+    return keys
 
 
 def positions(data: dict[str, Any], kind: str) -> dict[str, list[float]]:
@@ -223,7 +319,7 @@ def write_view(
 ) -> Path:
     """Write one HTML file that opens anywhere, from file://, with no network access."""
     check_size(result, spec.limit)
-    page = render_page(build_view_data(result, evidence), spec)
+    page = render_page(build_view_data(result, evidence, spec.root), spec)
     try:
         path.write_text(page, encoding="utf-8")
     except OSError as error:
