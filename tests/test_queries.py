@@ -11,6 +11,7 @@ import dataclasses
 import datetime as dt
 import json
 import os
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -54,6 +55,7 @@ EXPECTED_NAMES = {
     "measure-over-time",
     "recommendations-followed-up",
     "statements-vs-findings",
+    "who-held",
     "evidence",
     "shortest-connection",
     "accountability-gaps",
@@ -451,3 +453,39 @@ def test_cypher_in_a_parameter_is_a_plain_value(
     with EmbeddedStore(loaded_db) as store:  # open for writing: only the query text could write
         assert run_query(store, name, **params).rows == []
     assert counts(loaded_db) == before
+
+
+NUMBERS = [
+    "zero",
+    "one",
+    "two",
+    "three",
+    "four",
+    "five",
+    "six",
+    "seven",
+    "eight",
+    "nine",
+    "ten",
+    "eleven",
+    "twelve",
+    "thirteen",
+    "fourteen",
+    "fifteen",
+    "sixteen",
+    "seventeen",
+    "eighteen",
+    "nineteen",
+    "twenty",
+    "twenty-one",
+    "twenty-two",
+    "twenty-three",
+]
+
+
+def test_the_readme_counts_the_saved_queries_there_are() -> None:
+    """The README says how many questions are bundled in words: counted here, not typed."""
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    said = re.search(r"^(\w[\w-]*) questions investigators ask", readme, re.M)
+    assert said, "the README's saved-queries section should open with the count"
+    assert said.group(1).lower() == NUMBERS[len(BUNDLED_QUERIES)]
