@@ -111,10 +111,10 @@ def source(request: Request) -> Response:
         view = settings.pool.run(lambda store: reads.source(store, id_))
     except Exception as error:
         return failure(request, error)
-    texts = sorted({q["quote"] for q in view.quotes})
-    if chosen and chosen not in texts:
-        texts.append(chosen)
-    chosen_index = texts.index(chosen) if chosen else None
+    # The chosen quote first: where quotes overlap, the first keeps the characters (its mark).
+    texts = sorted({q["quote"] for q in view.quotes} - {chosen})
+    texts = [chosen, *texts] if chosen else texts
+    chosen_index = 0 if chosen else None
     found: set[int] = set()
     passages = []
     for passage in view.passages:

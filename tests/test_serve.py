@@ -7,13 +7,14 @@ what `oversight query run NAME --example --format json` prints in a real process
 
 from __future__ import annotations
 
+import html
 import json
 import re
 import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
-from urllib.parse import quote, urlencode
+from urllib.parse import quote, unquote_plus, urlencode
 
 import pytest
 from oversight.graph.embedded import EmbeddedStore
@@ -70,8 +71,6 @@ def cli(db: Path, *args: str) -> subprocess.CompletedProcess[str]:
 def error_line(page: str) -> str:
     found = re.search(r'<p class="error" id="error">(.*?)</p>', page, re.S)
     assert found, page
-    import html
-
     return html.unescape(found.group(1))
 
 
@@ -204,7 +203,10 @@ def test_source_page_marks_every_quote_and_the_chosen_one(client: TestClient) ->
     link = re.search(r'class="quote" href="(/sources/[^"]+)"', entity).group(1)
     chosen = client.get(link.replace("&amp;", "&").split("#")[0])
     assert chosen.status_code == 200
-    assert '<mark class="chosen" id="quote">' in chosen.text
+    mark = re.search(r'<mark class="chosen" id="quote">(.*?)</mark>', chosen.text, re.S)
+    assert mark  # the whole quote, even where other quotes overlap it
+    wanted = html.unescape(re.search(r"quote=([^&#]+)", link).group(1))
+    assert " ".join(html.unescape(mark.group(1)).split()) == " ".join(unquote_plus(wanted).split())
     odd = client.get(f"/sources/{SOURCE}", params={"quote": quote_text + " nowhere"})
     assert "is not in the loaded text of this source" in odd.text
 
