@@ -22,4 +22,4 @@ RETURN e.name AS entity,
        m.method AS method,
        m.score AS score,
        p.text AS passage
-ORDER BY published, source_id, ordinal
+ORDER BY published, source_id, ordinal, matched, method, score
