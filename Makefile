@@ -49,6 +49,7 @@ dist: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py
+	$(BIN)/python benchmarks/readme.py
 
 # Mutation testing with mutmut over the gate, the embedded store's writes, verify, the view page
 # and parameter binding, each against its own tests, in private copies of the tree under

@@ -11,7 +11,7 @@
 //   tenure recorded without dates is listed as such, unless the same person's tenure of
 //   the same post is recorded with dates (then it is taken as that tenure); one recorded
 //   as ended without dates is left out when `since` is given.
-// param post: entity Post|Service|Body, example "Director of Children's Services" -- a post, or a service or body whose accountable posts to list (an id, a name or an alias)
+// param post: entity Post|Service|Body, example "post/director-of-childrens-services" -- a post, or a service or body whose accountable posts to list (an id, a name or an alias)
 // param since: date, default null, example "2017-01-23" -- the period's first day
 // param until: date, default null, example "2017-02-16" -- the period's last day
 // order: since before until

@@ -5,6 +5,7 @@ order. A shown line ending in `,...` or `...` is a prefix; a line `...` skips an
 
 from __future__ import annotations
 
+import json
 import shlex
 import subprocess
 import sys
@@ -69,3 +70,15 @@ def test_each_readme_example_says_what_the_readme_shows(
         else:
             pytest.fail(f"{expected!r} not in the output of {command}")
         gap = False
+
+
+def test_the_readme_benchmark_section_is_what_results_json_gives() -> None:
+    """The README's figures are regenerated from benchmarks/results.json (`make bench` runs
+    benchmarks/readme.py), so a typed figure or a stale table fails here."""
+    sys.path.insert(0, str(README.parent / "benchmarks"))
+    import readme
+
+    results = json.loads((README.parent / "benchmarks" / "results.json").read_text("utf-8"))
+    text = README.read_text(encoding="utf-8")
+    assert readme.rewritten(text, results) == text
+    assert readme.section(results).count("\n| ") >= len(results["queries"])

@@ -1,0 +1,133 @@
+"""The README's benchmark section, written from benchmarks/results.json, never typed.
+
+`make bench` runs this after benchmarks/run.py; tests/test_readme.py fails when the README's
+section differs from what the committed results.json gives. The section sits between the
+markers `<!-- bench:start -->` and `<!-- bench:end -->`.
+
+    .venv/bin/python benchmarks/readme.py [--check]
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+RESULTS = ROOT / "benchmarks" / "results.json"
+README = ROOT / "README.md"
+START, END = "<!-- bench:start -->", "<!-- bench:end -->"
+
+LABELS = {
+    "load_elements_per_s": "load_elements_per_s (end to end, YAML included)",
+    "load_vs_copy_ratio": "load_vs_copy_ratio (store write ÷ raw COPY of the same rows)",
+    "query_p50_ms_max": "query_p50_ms_max (slowest saved query)",
+    "render_1000_s": "render_1000_s",
+    "help_vs_python_ratio": "help_vs_python_ratio",
+    "peak_rss_mb": "peak_rss_mb",
+    "atomic_write_overhead_s": "atomic_write_overhead_s (scratch copy of the loaded store)",
+    "neo4j_load_elements_per_s": "neo4j_load_elements_per_s (same load, real Neo4j 5.26)",
+    "neo4j_query_p50_ms_max": "neo4j_query_p50_ms_max (slowest saved query on Neo4j)",
+    "serve_p95_ms": "serve_p95_ms (20 clients, mixed routes)",
+}
+
+
+def _number(value: float) -> str:
+    if isinstance(value, int) or (isinstance(value, float) and value >= 1000):
+        return f"{value:,.0f}"
+    return f"{value:g}"
+
+
+def _target(target: list[Any] | None, held: bool | None) -> str:
+    if not target:
+        return "—"
+    text = f"{'≥' if target[0] == '>=' else '≤'} {_number(target[1])}"
+    return text if held is not False else f"{text} — not met"
+
+
+def section(results: dict[str, Any]) -> str:
+    """The Markdown between the markers."""
+    data, machine = results["dataset"], results["machine"]
+    lines = [
+        f"One run of `make bench` (N={data['authorities']}: {data['nodes']:,} nodes, "
+        f"{data['relationships']:,} relationships, {data['yaml_mb']} MiB of YAML) on "
+        f"{machine['cpu']}, {machine['cores']} cores, {machine['memory_gb']} GB, Python "
+        f"{machine['python']}, LadybugDB {machine['real_ladybug']}:",
+        "",
+        "| metric | value | target |",
+        "|---|---|---|",
+    ]
+    for metric, value in results["metrics"].items():
+        if value is None:
+            continue
+        target = results["targets"].get(metric)
+        held = results["held"].get(metric)
+        lines.append(
+            f"| {LABELS.get(metric, metric)} | {_number(value)} | {_target(target, held)} |"
+        )
+    phases = results["load_phases_median_s"]
+    lines += [
+        "",
+        f"Of the {phases['total_s']:g} s load, reading and validating the YAML takes "
+        f"{phases['read_s']:g} s, making rows {phases['rows_s']:g} s and the store write "
+        f"{phases['store_s']:g} s (raw COPY of the same rows: "
+        f"{results['write_vs_copy']['copy_median_s']:g} s).",
+    ]
+    neo4j = results.get("neo4j") or {}
+    lines += ["", "Saved queries with synthetic examples, median of runs (ms):", ""]
+    on_neo4j = neo4j.get("queries") or {}
+    if on_neo4j:
+        lines += ["| query | rows | LadybugDB p50 | Neo4j p50 |", "|---|---|---|---|"]
+    else:
+        lines += ["| query | rows | LadybugDB p50 |", "|---|---|---|"]
+    for name, timing in results["queries"].items():
+        row = f"| {name} | {timing['rows']:,} | {timing['p50_ms']:g} |"
+        if on_neo4j:
+            there = on_neo4j.get(name, {}).get("p50_ms")
+            row += f" {'—' if there is None else f'{there:g}'} |"
+        lines.append(row)
+    if "load" in neo4j:
+        ours, theirs = results["metrics"]["load_elements_per_s"], neo4j_rate(results)
+        lines += [
+            "",
+            f"Loading the same data into Neo4j {neo4j.get('version', '5.26')} on loopback takes "
+            f"{neo4j['load']['total_s']:g} s ({_number(theirs)} elements/s): the embedded store "
+            f"loads {ours / theirs:.1f} times as fast.",
+        ]
+    if "mutation_score" in results:
+        score = results["mutation_score"]
+        lines += [
+            "",
+            f"Mutation score (`make mutation`, {score.get('date', '')}): "
+            f"{score['killed']:,} of {score['total']:,} mutants killed "
+            f"({100 * score['killed'] / score['total']:.1f}%); see docs/mutation.md.",
+        ]
+    return "\n".join(lines)
+
+
+def neo4j_rate(results: dict[str, Any]) -> float:
+    return results["metrics"].get("neo4j_load_elements_per_s") or 0
+
+
+def rewritten(readme: str, results: dict[str, Any]) -> str:
+    if START not in readme or END not in readme:
+        raise SystemExit(f"{README}: no {START} ... {END} markers")
+    before, rest = readme.split(START, 1)
+    _, after = rest.split(END, 1)
+    return f"{before}{START}\n{section(results)}\n{END}{after}"
+
+
+def main() -> None:
+    results = json.loads(RESULTS.read_text(encoding="utf-8"))
+    readme = README.read_text(encoding="utf-8")
+    new = rewritten(readme, results)
+    if "--check" in sys.argv:
+        sys.exit(0 if new == readme else 1)
+    if new != readme:
+        README.write_text(new, encoding="utf-8")
+        print(f"rewrote the benchmark section of {README}")
+
+
+if __name__ == "__main__":
+    main()
