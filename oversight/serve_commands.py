@@ -58,7 +58,7 @@ def serve(
     import uvicorn
 
     from oversight.cli import _where
-    from oversight.serve.app import Settings, create_app
+    from oversight.serve.app import LOOPBACK_HOSTS, Settings, create_app
     from oversight.serve.pool import StorePool
 
     if host not in LOOPBACK:
@@ -76,6 +76,7 @@ def serve(
             queries_dirs=ctx.queries_dirs,
             facts_only=ctx.facts_only,
             cypher=not no_cypher,
+            allowed_hosts=LOOPBACK_HOSTS if host in LOOPBACK else ("*",),
         )
         app = create_app(settings)
         config = uvicorn.Config(

@@ -24,6 +24,7 @@ from oversight.serve.search import Entry, read_names
 from oversight.serve.security import SecurityHeaders
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
+from starlette.middleware.trustedhost import TrustedHostMiddleware
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, PlainTextResponse, Response
 from starlette.routing import Mount, Route
@@ -35,6 +36,7 @@ log = logging.getLogger("oversight.serve")
 MAX_ROWS = 500  # rows in an HTML table
 MAX_EXPORT_ROWS = 10_000  # rows in a JSON or CSV download
 TIMEOUT = 10.0  # seconds a request's store work may take
+LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "[::1]", "::1")
 
 
 @dataclass
@@ -48,6 +50,9 @@ class Settings:
     cypher: bool = True
     max_rows: int = MAX_ROWS
     max_export_rows: int = MAX_EXPORT_ROWS
+    # Host headers answered: a loopback server refuses other names, so that a web page whose
+    # name was rebound to 127.0.0.1 (DNS rebinding) cannot read the graph through a browser.
+    allowed_hosts: tuple[str, ...] = LOOPBACK_HOSTS
     library: dict[str, SavedQuery] = field(default_factory=dict)
     cache: dict[str, Any] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
@@ -143,7 +148,10 @@ def create_app(settings: Settings) -> Starlette:
     ]
     app = Starlette(
         routes=routes,
-        middleware=[Middleware(SecurityHeaders)],
+        middleware=[
+            Middleware(SecurityHeaders),
+            Middleware(TrustedHostMiddleware, allowed_hosts=list(settings.allowed_hosts)),
+        ],
         exception_handlers={404: _not_found, 405: _not_found},
     )
     app.state.settings = settings

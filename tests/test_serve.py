@@ -49,7 +49,7 @@ def make_client(db: Path, **settings) -> Iterator[TestClient]:
     pool = StorePool.open(EmbeddedStore(db, read_only=True), 2, timeout)
     try:
         app = create_app(Settings(pool=pool, where=str(db), **settings))
-        with TestClient(app, raise_server_exceptions=False) as client:
+        with TestClient(app, base_url="http://127.0.0.1", raise_server_exceptions=False) as client:
             yield client
     finally:
         pool.close()
@@ -275,6 +275,12 @@ def test_unknown_entity_or_source_is_404(client: TestClient) -> None:
         assert page.status_code == 404, url
         assert "error: no entity has the id" in page.text
     assert client.get("/no/such/page").status_code == 404
+
+
+def test_only_loopback_names_are_answered(client: TestClient) -> None:
+    """A rebound name (DNS rebinding) reaches 127.0.0.1 with its own Host header: refused."""
+    assert client.get("/", headers={"host": "evil.example"}).status_code == 400
+    assert client.get("/", headers={"host": "localhost:8001"}).status_code == 200
 
 
 def test_no_state_changing_method_is_routed(client: TestClient) -> None:
