@@ -28,6 +28,11 @@ The header is every line from the top of the file that starts with `//`; the fir
 - The query after the header is one statement that the statement gate (graph/gate.py) lets
   through in read mode: read clauses only, no files, procedures or second statement.
 - `// view: COLUMN[, COLUMN...]`: the returned columns a graph view draws.
+- A query may have a text for one engine beside the portable one, where that engine's planner
+  or dialect answers faster: `ENGINE/NAME.cypher` in the same folder (ENGINE: `neo4j` or
+  `ladybug`, the store's `name`), plain Cypher under the same statement gate, taking the same
+  parameters and returning the same columns and rows (the golden tests run every query on both
+  stores). The store that matches runs it; `query show` prints the portable text.
 - `// order: EARLIER before LATER`: two parameters (dates, or entities with a date) that
   must come in that order; given the other way round the query is refused, not answered
   (queries/runner.py `check_order`): "what changed between" two inspections swapped would
@@ -44,6 +49,7 @@ caller (`--queries-dir`); a query in a later folder overrides one of the same na
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 import os
@@ -62,6 +68,7 @@ from oversight.graph.schema import schema
 BUNDLED_DIR = Path(str(resources.files("oversight.queries")))
 ENV_VAR = "OVERSIGHT_QUERIES"
 SUFFIX = ".cypher"
+ENGINES = ("neo4j", "ladybug")  # folders of engine-specific texts (Store.name)
 MAX_BYTES = 1024 * 1024  # a saved query
 
 # `entity`: an id, a name or an alias, resolved to an id before the query runs (graph/resolve.py);
@@ -150,6 +157,11 @@ class SavedQuery:
     path: Path
     bundled: bool = field(default=False, compare=False)
     order: tuple[str, str] | None = None  # (earlier, later): parameters that must come in order
+    variants: Mapping[str, str] = field(default_factory=dict, compare=False)  # engine -> text
+
+    def text_for(self, engine: str) -> str:
+        """What runs on a store of this engine (`Store.name`): its own text, or the portable one."""
+        return self.variants.get(engine, self.text)
 
     def param(self, name: str) -> Param | None:
         return next((p for p in self.params if p.name == name), None)
@@ -204,7 +216,24 @@ def read_query(path: Path, *, bundled: bool = False) -> SavedQuery:
         text = read_file(path, MAX_BYTES, within=path.parent).decode("utf-8")
     except (OSError, UnicodeDecodeError) as error:
         raise QueryError(f"{path}: cannot read: {error}") from error
-    return parse_query(text, path, bundled=bundled)
+    query = parse_query(text, path, bundled=bundled)
+    variants = {}
+    for engine in ENGINES:
+        variant = path.parent / engine / path.name
+        if variant.is_file():
+            variants[engine] = _read_variant(variant, path, query)
+    return dataclasses.replace(query, variants=variants) if variants else query
+
+
+def _read_variant(variant: Path, path: Path, query: SavedQuery) -> str:
+    """An engine's own text for `query`: gated, and taking exactly the query's parameters."""
+    try:
+        text = read_file(variant, MAX_BYTES, within=path.parent).decode("utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        raise QueryError(f"{variant}: cannot read: {error}") from error
+    declared = {p.name: {"line": 1} for p in query.params}
+    _check_body(variant, text, 0, declared)
+    return text
 
 
 def parse_query(text: str, path: Path, *, bundled: bool = False) -> SavedQuery:

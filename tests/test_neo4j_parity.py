@@ -124,3 +124,35 @@ def test_every_property_the_schema_prints_reads_in_cypher_on_both_stores(
         ("HOLDS", "start_precision"),
     ]:
         assert on_lbug[key] > 0, key
+
+
+def test_an_engine_s_own_text_runs_on_that_engine_only(
+    neo4j_loaded: dict[str, str], loaded_db: Path, tmp_path: Path
+) -> None:
+    """`neo4j/NAME.cypher` beside `NAME.cypher`: Neo4j runs its own text, LadybugDB the
+    portable one (shortest-connection is the bundled model: allShortestPaths on Neo4j)."""
+    (tmp_path / "neo4j").mkdir()
+    (tmp_path / "probe.cypher").write_text(
+        "// name: probe\n// title: t\n// param x: int, example 1\n"
+        'RETURN "portable" AS ran, $x AS x\n',
+        encoding="utf-8",
+    )
+    (tmp_path / "neo4j" / "probe.cypher").write_text(
+        'RETURN "neo4j" AS ran, $x AS x\n', encoding="utf-8"
+    )
+    args = [
+        "--queries-dir",
+        str(tmp_path),
+        "query",
+        "run",
+        "probe",
+        "--example",
+        "--format",
+        "json",
+    ]
+    assert rows(invoke(neo4j_loaded, *args)) == [{"ran": "neo4j", "x": 1}]
+    embedded = CliRunner().invoke(cli, ["--db", str(loaded_db), *args])
+    assert rows(embedded) == [{"ran": "portable", "x": 1}]
+    bundled = next(q for q in BUNDLED_QUERIES if q.name == "shortest-connection")
+    assert "allShortestPaths" in bundled.text_for("neo4j")
+    assert bundled.text_for("ladybug") == bundled.text

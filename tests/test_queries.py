@@ -489,3 +489,25 @@ def test_the_readme_counts_the_saved_queries_there_are() -> None:
     said = re.search(r"^(\w[\w-]*) questions investigators ask", readme, re.M)
     assert said, "the README's saved-queries section should open with the count"
     assert said.group(1).lower() == NUMBERS[len(BUNDLED_QUERIES)]
+
+
+@pytest.mark.parametrize(
+    ("variant", "message"),
+    [
+        ("RETURN $x AS x, $y AS y\n", "neo4j/probe.cypher:1: $y is used but not declared"),
+        ("RETURN 1 AS one\n", "neo4j/probe.cypher:1: param x is declared but $x is not used"),
+        ("MATCH (n) SET n.x = $x RETURN n\n", "neo4j/probe.cypher:1: SET changes the graph"),
+    ],
+)
+def test_an_engine_s_text_is_gated_and_takes_the_same_parameters(
+    tmp_path: Path, variant: str, message: str
+) -> None:
+    (tmp_path / "neo4j").mkdir()
+    (tmp_path / "probe.cypher").write_text(
+        "// name: probe\n// title: t\n// param x: int, example 1\nRETURN $x AS x\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "neo4j" / "probe.cypher").write_text(variant, encoding="utf-8")
+    with pytest.raises(QueryError) as raised:
+        read_query(tmp_path / "probe.cypher")
+    assert message in str(raised.value)
