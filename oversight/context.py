@@ -112,8 +112,9 @@ def emit_view(
     (a query's entity parameters); a `focused` result (a saved query's `view:` columns) is
     drawn as it is. A result with nothing to draw is an error, never a blank page.
     """
+    from oversight.graph.result import Result
     from oversight.visualise.citations import citations
-    from oversight.visualise.draw import NOTHING, NothingToDraw, drawable
+    from oversight.visualise.draw import NOTHING, NothingToDraw, drawable, halo
     from oversight.visualise.html import ViewSpec, check_size, write_view
 
     if focused and not result.nodes:
@@ -122,7 +123,14 @@ def emit_view(
         result = drawable(store, result, also, facts_only=facts_only)
     check_size(result, limit)
     spec = ViewSpec(title, query, dict(parameters or {}), layout, limit, root=root)
-    write_view(result, output, spec, citations(store, result))
+    around = halo(store, result)
+    if facts_only:
+        from oversight.queries.runner import without_inferred
+
+        around = without_inferred(around)
+    both = Result([], [], {**result.nodes, **around.nodes}, {**result.relationships})
+    both.relationships.update(around.relationships)
+    write_view(result, output, spec, citations(store, both), around)
     print_files([output], len(result.nodes), len(result.relationships))
 
 

@@ -8,7 +8,10 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import re
+import subprocess
+import sys
 import time
 from html.parser import HTMLParser
 from pathlib import Path
@@ -191,12 +194,15 @@ def test_the_page_holds_the_data_and_shows_every_string_as_text() -> None:
 def test_the_legend_lists_the_labels_present() -> None:
     page = render_page(build_view_data(result_of(EVIL, POST, HOLDS)), ViewSpec("t"))
     legend = re.search(r'<div id="legend">(.*?)</div>', page).group(1)
-    assert re.findall(r"</svg>(\w+)</button>", legend) == ["Person", "Post"]
+    labels = re.findall(r'data-label="\w+"[^>]*>.*?</svg>(\w+)</button>', legend)
+    assert labels == ["Person", "Post"]
+    types = re.findall(r'data-type="\w+"[^>]*>.*?</svg>(\w+)</button>', legend)
+    assert types == ["HOLDS"]
     styles = {label.name: label for label in schema().labels}
     assert f'fill="{styles["Person"].colour}"' in legend
     # The icons have the nodes' shapes: Person a dot, Post a diamond.
     icons = re.findall(r'<svg class="icon"[^>]*>(<\w+)', legend)
-    assert icons == ["<circle", "<polygon"]
+    assert icons[:2] == ["<circle", "<polygon"]
 
 
 def test_the_time_of_generation_is_in_utc(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -273,3 +279,34 @@ def test_an_inferred_claim_is_drawn_dashed_and_says_why() -> None:
     legend = "dashed: inferred, not stated"
     assert legend in render_page(data, ViewSpec("t"))
     assert legend not in render_page(build_view_data(result_of(EVIL, POST, HOLDS)), ViewSpec("t"))
+
+
+ZOE = Node("person/zoe", "Person", {"name": "Zoë Ångström"})
+WRITE_ZOE = """
+import sys
+from pathlib import Path
+from oversight.graph.result import Node, Result
+from oversight.visualise.html import ViewSpec, write_view
+result = Result(columns=["x"], rows=[])
+result.collect(Node("person/zoe", "Person", {"name": "Zo\\u00eb \\u00c5ngstr\\u00f6m"}))
+write_view(result, Path(sys.argv[1]), ViewSpec("t"))
+"""
+
+
+def test_the_page_is_utf8_whatever_the_locale(tmp_path: Path) -> None:
+    """The template, vis-network and the page are read and written as UTF-8, not in the
+    locale's encoding: under LANG=C (ASCII, no UTF-8 mode) the page is the same."""
+    here = write_view(result_of(ZOE), tmp_path / "here.html", ViewSpec("t"))
+    ascii_locale = os.environ | {"LC_ALL": "C", "PYTHONUTF8": "0", "PYTHONCOERCECLOCALE": "0"}
+    run = subprocess.run(
+        [sys.executable, "-c", WRITE_ZOE, str(tmp_path / "c.html")],
+        env=ascii_locale,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert run.returncode == 0, run.stderr
+    page = (tmp_path / "c.html").read_bytes().decode("utf-8")
+    assert data_of(page) == data_of(here.read_text(encoding="utf-8"))
+    assert "Zoë Ångström" in page
+    assert _vis_js() in page

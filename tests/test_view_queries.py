@@ -296,3 +296,123 @@ def test_explore_marks_its_root(loaded_db: Path, tmp_path: Path, browser) -> Non
         assert page.inner_text("h1") == "Debbie Jones: neighbourhood"
     finally:
         page.close()
+
+
+def dom_spot(page, node: str) -> tuple[float, float]:
+    box = page.query_selector("#graph").bounding_box()
+    spot = page.evaluate(f"network.canvasToDOM(network.getPosition({node!r}))")
+    return box["x"] + spot["x"], box["y"] + spot["y"]
+
+
+def test_a_double_click_unfolds_and_folds_a_nodes_neighbours(
+    pages: dict[str, Path], browser
+) -> None:
+    page = browser.new_page(viewport={"width": 1280, "height": 800})
+    try:
+        page.goto(pages["person-profile"].resolve().as_uri())
+        page.wait_for_function(f"() => {SETTLED}")
+        page.evaluate(DRAWN)
+        node = "post/director-of-childrens-services"
+        before = page.evaluate("network.body.data.nodes.length")
+        hidden = page.evaluate(f"hiddenCount({node!r})")
+        assert hidden > 0  # the badge's number
+        page.evaluate(f"network.moveTo({{position: network.getPosition({node!r}), scale: 1}})")
+        page.mouse.dblclick(*dom_spot(page, node))
+        page.wait_for_function(f"() => network.body.data.nodes.length === {before + hidden}")
+        assert page.evaluate(f"hiddenCount({node!r})") == 0
+        page.mouse.dblclick(*dom_spot(page, node))
+        page.wait_for_function(f"() => network.body.data.nodes.length === {before}")
+        assert page.evaluate(f"hiddenCount({node!r})") == hidden
+    finally:
+        page.close()
+
+
+def test_the_halo_is_bounded(loaded: EmbeddedStore) -> None:
+    from oversight.visualise.draw import halo
+
+    result = drawable(loaded, Result(["x"], [("body/tower-hamlets-council",)]))
+    around = halo(loaded, result, cap=5)
+    assert len(around.nodes) == 5
+    assert not set(around.nodes) & set(result.nodes)
+    for rel in around.relationships.values():
+        assert {rel.start, rel.end} & set(result.nodes)
+        assert {rel.start, rel.end} & set(around.nodes)
+
+
+def shown(page, what: str, kind: str) -> int:
+    return page.evaluate(
+        f"network.body.data.{what}.get({{filter: (x) => x.kind === {kind!r} && !x.hidden}}).length"
+    )
+
+
+def test_legend_toggles_hide_a_label_and_a_relationship_type(
+    pages: dict[str, Path], browser
+) -> None:
+    page = browser.new_page(viewport={"width": 1280, "height": 800})
+    try:
+        page.goto(pages["accountability-for-inspection"].resolve().as_uri())
+        page.wait_for_function(f"() => {SETTLED}")
+        findings = shown(page, "nodes", "Finding")
+        assert findings > 5
+        page.click('#legend button[data-label="Finding"]')
+        assert shown(page, "nodes", "Finding") == 0
+        assert shown(page, "edges", "FOUND") == 0  # no edge into a hidden node
+        assert shown(page, "nodes", "Person") > 0
+        page.click('#legend button[data-label="Finding"]')
+        assert shown(page, "nodes", "Finding") == findings
+        assert shown(page, "edges", "HOLDS") > 0
+        page.click('#legend button[data-type="HOLDS"]')
+        assert shown(page, "edges", "HOLDS") == 0
+        assert shown(page, "nodes", "Finding") == findings
+    finally:
+        page.close()
+
+
+def test_the_date_slider_hides_a_tenure_not_yet_begun(pages: dict[str, Path], browser) -> None:
+    page = browser.new_page(viewport={"width": 1280, "height": 800})
+    try:
+        page.goto(pages["person-profile"].resolve().as_uri())
+        page.wait_for_function(f"() => {SETTLED}")
+        tenures = "network.body.data.edges.get({filter: (e) => e.kind === 'HOLDS' && !e.hidden})"
+        starts = f"{tenures}.map((e) => e.day_from || null).sort()"
+        assert {"2015-07-01", "2016-03-01"} <= set(page.evaluate(starts))
+        # Drag the slider to 1 August 2015: the permanent post (from March 2016) goes.
+        page.evaluate(
+            """() => {
+              const s = document.getElementById('day');
+              const first = Date.parse(viewData.nodes.concat(viewData.edges)
+                .flatMap((x) => [x.day_from, x.day_to]).filter(Boolean).sort()[0]);
+              s.value = String(Math.round((Date.parse('2015-08-01') - first) / 86400000));
+              s.dispatchEvent(new Event('input'));
+            }"""
+        )
+        assert page.inner_text("#dayshown") == "2015-08-01"
+        visible = page.evaluate(starts)
+        assert "2016-03-01" not in visible and "2015-07-01" in visible
+        page.click("#alldays")
+        assert "2016-03-01" in page.evaluate(starts)
+    finally:
+        page.close()
+
+
+def test_facts_only_hides_what_is_inferred(loaded_db: Path, tmp_path: Path, browser) -> None:
+    out = tmp_path / "claims.html"
+    code, output = invoke(
+        loaded_db, "query", "run", "secondary-claims", "--example", "-o", str(out)
+    )
+    assert code == 0, output
+    page = browser.new_page(viewport={"width": 1280, "height": 800})
+    try:
+        page.goto(out.resolve().as_uri())
+        page.wait_for_function(f"() => {SETTLED}")
+        inferred = (
+            "network.body.data.edges.get({filter: (e) => e.inferred && !e.hidden}).length"
+            " + network.body.data.nodes.get({filter: (n) => n.inferred && !n.hidden}).length"
+        )
+        if page.query_selector("#facts") is None:
+            pytest.skip("no inferred claim in this view")
+        assert page.evaluate(inferred) > 0
+        page.check("#facts")
+        assert page.evaluate(inferred) == 0
+    finally:
+        page.close()

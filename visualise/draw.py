@@ -20,8 +20,20 @@ if TYPE_CHECKING:
 
 NODES = "MATCH (n) WHERE n.id IN $ids RETURN n"
 AMONG = "MATCH (a)-[r]->(b) WHERE a.id IN $ids AND b.id IN $ids RETURN a, r, b"
+# Citations and document links join everything to a few sources: the halo leaves them out,
+# as `explore` does.
+HALO_TYPES = [t for t in schema().reltype_names if t not in ("CITED_IN", "IN_SOURCE", "MENTIONS")]
+HALO = (
+    f"MATCH (a)-[r:{'|'.join(HALO_TYPES)}]-(b) WHERE a.id IN $ids AND NOT b.id IN $ids "
+    "RETURN a, r, b LIMIT 20000"
+)
+HALO_CAP = 200
 # Every statement this module sends to a store, with its parameters (for the lint gate).
-STATEMENTS: tuple[tuple[str, list[str]], ...] = ((NODES, ["ids"]), (AMONG, ["ids"]))
+STATEMENTS: tuple[tuple[str, list[str]], ...] = (
+    (NODES, ["ids"]),
+    (AMONG, ["ids"]),
+    (HALO, ["ids"]),
+)
 NOTHING = "nothing to draw: the result has no nodes, relationships or entity ids"
 MAX_ID = 300  # longer text is prose, not an id
 
@@ -90,3 +102,26 @@ def drawable(
         if rel.start in nodes and rel.end in nodes and stated:
             relationships.setdefault(rel.id, rel)
     return Result(result.columns, result.rows, nodes, relationships)
+
+
+def halo(store: Store, result: Result, cap: int = HALO_CAP) -> Result:
+    """The neighbours one hop beyond what a view shows (at most `cap`, those joined to the
+    most shown nodes first) and the relationships to them: the view carries them hidden, for
+    a reader to unfold from a node without running another query."""
+    shown = set(result.nodes)
+    if not shown:
+        return Result([], [])
+    found = store.read(HALO, {"ids": sorted(shown)})
+    links: dict[str, set[str]] = {}
+    for rel in found.relationships.values():
+        outside = rel.end if rel.start in shown else rel.start
+        if outside not in shown and outside in found.nodes:
+            links.setdefault(outside, set()).add(rel.start if outside == rel.end else rel.end)
+    kept = sorted(links, key=lambda n: (-len(links[n]), n))[:cap]
+    nodes = {n: found.nodes[n] for n in kept}
+    rels = {
+        k: r
+        for k, r in found.relationships.items()
+        if (r.start in nodes and r.end in shown) or (r.end in nodes and r.start in shown)
+    }
+    return Result([], [], nodes, rels)

@@ -81,18 +81,37 @@ def build_view_data(
     result: Result,
     evidence: dict[str, list[dict[str, Any]]] | None = None,
     root: str | None = None,
+    around: Result | None = None,
 ) -> dict[str, Any]:
     """vis-network nodes and edges, styled from the schema, and the details panel's content.
 
-    `root` (where an exploration started) is drawn with a thick dark border.
+    `root` (where an exploration started) is drawn with a thick dark border. `around` (the
+    halo, visualise/draw.py) goes into the file apart, for the page to unfold on request.
     """
+    evidence = evidence or {}
+    details: dict[str, Any] = {}
+    nodes, edges = _vis_elements(result_graph(result), evidence, details, root)
+    view = {"nodes": nodes, "edges": edges, "details": details, "table": result_table(result)}
+    if around is not None and around.nodes:
+        both = Result([], [], {**result.nodes, **around.nodes}, around.relationships)
+        graph = result_graph(both)
+        graph.remove_nodes_from([n for n in result.nodes if graph.degree(n) == 0])
+        halo_nodes, halo_edges = _vis_elements(graph, evidence, details, root)
+        view["halo"] = {
+            "nodes": [n for n in halo_nodes if n["id"] in around.nodes],
+            "edges": halo_edges,
+        }
+    return view
+
+
+def _vis_elements(
+    graph: Any, evidence: dict[str, list[dict[str, Any]]], details: dict[str, Any], root: str | None
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """A networkx graph's nodes and edges as pyvis makes them, with their details."""
     from pyvis.network import Network
 
-    graph = result_graph(result)
     styles = {label.name: label for label in schema().labels}
-    evidence = evidence or {}
     net = Network(directed=True)
-    details: dict[str, Any] = {}
     for node_id, data in graph.nodes(data=True):
         style = styles.get(data["label"])
         net.add_node(
@@ -108,13 +127,7 @@ def build_view_data(
             **(ROOT if node_id == root else {}),
             **_node_days(data),
         )
-        details[node_id] = {
-            "kind": data["label"],
-            "id": node_id,
-            "properties": _shown(data),
-            "citations": evidence.get(node_id, []),
-            "inferred": data.get("inferred"),
-        }
+        details[node_id] = _detail(data["label"], node_id, data, evidence)
     for start, end, key, data in graph.edges(keys=True, data=True):
         net.add_edge(
             start,
@@ -126,19 +139,20 @@ def build_view_data(
             **({"dashes": True, "inferred": True} if data.get("inferred") else {}),
             **_edge_days(data),
         )
-        details[key] = {
-            "kind": data["type"],
-            "id": key,
-            "properties": _shown(data),
-            "citations": evidence.get(key, []),
-            "inferred": data.get("inferred"),
-        }
+        details[key] = _detail(data["type"], key, data, evidence)
     _bend_parallel(net.edges)
+    return net.nodes, net.edges
+
+
+def _detail(
+    kind: str, key: str, data: dict[str, Any], evidence: dict[str, list[dict[str, Any]]]
+) -> dict[str, Any]:
     return {
-        "nodes": net.nodes,
-        "edges": net.edges,
-        "details": details,
-        "table": result_table(result),
+        "kind": kind,
+        "id": key,
+        "properties": _shown(data),
+        "citations": evidence.get(key, []),
+        "inferred": data.get("inferred"),
     }
 
 
@@ -258,6 +272,8 @@ def render_page(data: dict[str, Any], spec: ViewSpec) -> str:
     if spec.layout not in LAYOUTS:
         raise ViewError(f"unknown layout '{spec.layout}' (one of {', '.join(LAYOUTS)})")
     kinds = {n["kind"] for n in data["nodes"]}
+    halo = data.get("halo") or {"nodes": []}
+    kinds |= {n["kind"] for n in halo["nodes"]}
     legend = [
         {"label": lbl.name, "colour": lbl.colour, "shape": lbl.shape}
         for lbl in schema().labels
@@ -282,6 +298,7 @@ def render_page(data: dict[str, Any], spec: ViewSpec) -> str:
         counts=f"{len(data['nodes'])} nodes, {len(data['edges'])} edges",
         legend=legend,
         edge_keys=edge_keys(data["edges"]),
+        reltypes=sorted({e["kind"] for e in data["edges"] if e.get("kind")}),
         root=any(n.get("root") for n in data["nodes"]),
         inferred=any(d.get("inferred") for d in data["details"].values()),
         vis_js=_vis_js(),
@@ -316,10 +333,11 @@ def write_view(
     path: Path,
     spec: ViewSpec,
     evidence: dict[str, list[dict[str, Any]]] | None = None,
+    around: Result | None = None,
 ) -> Path:
     """Write one HTML file that opens anywhere, from file://, with no network access."""
     check_size(result, spec.limit)
-    page = render_page(build_view_data(result, evidence, spec.root), spec)
+    page = render_page(build_view_data(result, evidence, spec.root, around), spec)
     try:
         path.write_text(page, encoding="utf-8")
     except OSError as error:
