@@ -416,3 +416,45 @@ def test_facts_only_hides_what_is_inferred(loaded_db: Path, tmp_path: Path, brow
         assert page.evaluate(inferred) == 0
     finally:
         page.close()
+
+
+@pytest.mark.parametrize("name", ["person-profile", "accountability-for-inspection"])
+def test_the_timeline_has_one_bar_per_tenure(name: str, pages: dict[str, Path], browser) -> None:
+    page = browser.new_page(viewport={"width": 1280, "height": 800})
+    try:
+        page.goto(pages[name].resolve().as_uri())
+        page.wait_for_function(f"() => {SETTLED}")
+        tenures = page.evaluate(
+            "network.body.data.edges.get({filter: (e) => e.kind === 'HOLDS'}).map((e) => e.id)"
+        )
+        assert tenures
+        bars = page.eval_on_selector_all(
+            "#timeline g.bar[data-edge]", "(gs) => gs.map((g) => g.dataset.edge)"
+        )
+        assert sorted(bars) == sorted(tenures)
+        first = tenures[0]
+        holder = page.evaluate(f"network.body.data.edges.get({first!r}).from")
+        page.click(f'#timeline g.bar[data-edge="{first}"]')
+        assert page.evaluate("network.getSelectedNodes()") == [holder]
+        assert "HOLDS" in page.inner_text("#details")
+    finally:
+        page.close()
+
+
+def test_a_start_known_to_the_month_is_drawn_as_a_month(pages: dict[str, Path], browser) -> None:
+    page = browser.new_page(viewport={"width": 1280, "height": 800})
+    try:
+        page.goto(pages["person-profile"].resolve().as_uri())
+        page.wait_for_function(f"() => {SETTLED}")
+        edge = page.evaluate(
+            "network.body.data.edges.get({filter: (e) => e.day_from === '2016-03-01'})[0].id"
+        )
+        rects = page.eval_on_selector_all(
+            f'#timeline g.bar[data-edge="{edge}"] rect',
+            "(rs) => rs.map((r) => [Number(r.getAttribute('opacity')), r.getBBox().width])",
+        )
+        faded, solid = rects[0], rects[1]
+        assert faded[0] < solid[0]  # the month it began in, faded, then the tenure
+        assert 0 < faded[1] < solid[1]
+    finally:
+        page.close()

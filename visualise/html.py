@@ -211,8 +211,15 @@ def _node_days(data: dict[str, Any]) -> dict[str, Any]:
 
 
 def _edge_days(data: dict[str, Any]) -> dict[str, Any]:
-    """A dated relationship's span (a tenure, a chair), for the date slider."""
-    days = {"day_from": data.get("start_date"), "day_to": data.get("end_date")}
+    """A dated relationship's span (a tenure, a chair) and how precisely each end is known,
+    for the date slider and the timeline."""
+    days = {
+        "day_from": data.get("start_date"),
+        "day_to": data.get("end_date"),
+        "from_precision": data.get("start_precision") if data.get("start_date") else None,
+        "to_precision": data.get("end_precision") if data.get("end_date") else None,
+        "ended": data.get("ended"),
+    }
     return {k: v for k, v in days.items() if v}
 
 
