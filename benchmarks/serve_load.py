@@ -56,7 +56,7 @@ def serve_load(
             if status != 200:
                 skipped[path] = status
         paths = [p for p in paths if p not in skipped]
-        timings, errors, wall = _hammer(base, paths, clients, requests)
+        timings, errors, wall, per_route = _hammer(base, paths, clients, requests)
     finally:
         proc.terminate()
         proc.wait(timeout=30)
@@ -74,6 +74,7 @@ def serve_load(
         "requests_per_s": round(total / wall, 1),
         "wall_s": round(wall, 2),
         "skipped_routes": skipped,
+        "route_p50_ms": per_route,
     }
 
 
@@ -138,10 +139,12 @@ def _get_once(base: str, path: str) -> tuple[int, bytes]:
 
 def _hammer(
     base: str, paths: list[str], clients: int, requests: int
-) -> tuple[list[float], int, float]:
-    """Every client's latencies (ms), the error count, and the wall time of the whole run."""
+) -> tuple[list[float], int, float, dict[str, float]]:
+    """Every client's latencies (ms), the error count, the wall time of the whole run, and
+    each route's median (slowest first)."""
     where = urlsplit(base)
     timings: list[float] = []
+    by_route: dict[str, list[float]] = {}
     errors = [0]
     lock = threading.Lock()
     start = threading.Barrier(clients + 1)
@@ -149,6 +152,7 @@ def _hammer(
     def client(number: int) -> None:
         connection = http.client.HTTPConnection(where.hostname, where.port, timeout=120)
         mine: list[float] = []
+        routes: list[tuple[str, float]] = []
         failed = 0
         start.wait()
         for i in range(requests):
@@ -165,10 +169,13 @@ def _hammer(
                 connection.close()
                 connection = http.client.HTTPConnection(where.hostname, where.port, timeout=120)
             mine.append((time.perf_counter() - began) * 1000)
+            routes.append((path, mine[-1]))
         connection.close()
         with lock:
             timings.extend(mine)
             errors[0] += failed
+            for path, ms in routes:
+                by_route.setdefault(path, []).append(ms)
 
     threads = [threading.Thread(target=client, args=(n,)) for n in range(clients)]
     for thread in threads:
@@ -177,7 +184,9 @@ def _hammer(
     began = time.perf_counter()
     for thread in threads:
         thread.join()
-    return timings, errors[0], time.perf_counter() - began
+    wall = time.perf_counter() - began
+    medians = {p: round(statistics.median(ms), 1) for p, ms in by_route.items()}
+    return timings, errors[0], wall, dict(sorted(medians.items(), key=lambda x: -x[1]))
 
 
 def _synthetic_store(folder: Path, authorities: int, years: int, seed: int) -> Path:
