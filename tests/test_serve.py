@@ -337,3 +337,37 @@ def test_urls_quote_ids(client: TestClient) -> None:
     assert client.get("/entity/" + quote(PERSON, safe="")).status_code in (200, 404)
     assert client.get("/queries/person-profile?" + urlencode({"person": PERSON})).status_code == 200
     assert json.loads(client.get("/search?q=%00").text) == []
+
+
+# --- Neo4j -----------------------------------------------------------------------------------
+
+
+def test_the_same_pages_on_neo4j(neo4j_server: dict[str, str], bundled, client: TestClient) -> None:
+    """`oversight --neo4j URI serve`: one shared store (its reads are thread-safe), the same
+    answers as LadybugDB's for every saved query (as sets where a query fixes no order)."""
+    from conftest import neo4j_store
+
+    store = neo4j_store(neo4j_server)  # emptied
+    store.load(*graph_rows(bundled))
+    load_documents(store, [TEXTS])
+    pool = StorePool.open(store, 2, 30.0)
+    assert pool.shared
+    try:
+        app = create_app(Settings(pool=pool, where="neo4j"))
+        with TestClient(app, base_url="http://127.0.0.1") as neo:
+            for saved in list_queries():
+                url = f"/queries/{saved.name}.json"
+                here = neo.get(url, params=example_fields(saved))
+                there = client.get(url, params=example_fields(saved))
+                assert here.status_code == there.status_code == 200, saved.name
+                assert _as_set(here.json()) == _as_set(there.json()), saved.name
+            assert "<h3>HOLDS" in neo.get(f"/entity/{PERSON}").text
+            assert neo.get(f"/sources/{SOURCE}").text.count("<mark") > 20
+            assert neo.get("/search", params={"q": "debbie"}).json()[0]["id"] == PERSON
+    finally:
+        pool.close()
+
+
+def _as_set(records: list[dict]) -> list[str]:
+    """Records compared whatever their order, and whatever their properties' order."""
+    return sorted(json.dumps(r, sort_keys=True) for r in records)
