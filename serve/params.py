@@ -64,7 +64,7 @@ class Field:
 
     param: Param
     value: str
-    input_type: str  # text, number, date
+    input_type: str  # text, number, date, or bool (a choice of true and false)
     placeholder: str
     entity: bool
 
@@ -80,7 +80,9 @@ def form_fields(query: SavedQuery, fields: Mapping[str, str], prefill: bool) -> 
     for param in query.params:
         value = fields.get(param.name, start.get(param.name, ""))
         default = "" if param.required else as_text(param.default)
-        kind = {"date": "date", "int": "number", "float": "number"}.get(param.type, "text")
+        kind = {"date": "date", "int": "number", "float": "number", "bool": "bool"}.get(
+            param.type, "text"
+        )
         hint = f"default {default}" if default else ("required" if param.required else "null")
         out.append(Field(param, value, kind, hint, param.type == "entity"))
     return out

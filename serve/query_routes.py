@@ -26,7 +26,8 @@ SUFFIXES = (".view.html", ".json", ".csv")
 def saved_query(request: Request) -> Response:
     settings: Settings = request.app.state.settings
     name, suffix = _split(request.path_params["name"])
-    kind = {".json": "json", ".csv": "text"}.get(suffix, "html")
+    # The view page's policy allows no stylesheet from the server: its errors are plain text.
+    kind = {".json": "json", ".csv": "text", ".view.html": "text"}.get(suffix, "html")
     fields = dict(request.query_params)
     try:
         saved = _find(settings, name)
@@ -54,7 +55,10 @@ def _find(settings: Settings, name: str) -> SavedQuery:
     return settings.library[name]
 
 
-def _run(settings: Settings, store: Store, saved: SavedQuery, values: dict[str, Any]):
+def _run(
+    settings: Settings, store: Store, saved: SavedQuery, values: dict[str, Any]
+) -> tuple[Result, list[str]]:
+    """Run as `oversight query run` does; the notes are what the CLI says on stderr."""
     notes: list[str] = []
     result = run(store, saved, dict(values), say=notes.append, facts_only=settings.facts_only)
     return result, notes

@@ -123,6 +123,9 @@ def test_query_form_comes_from_the_typed_header(client: TestClient) -> None:
     assert f'value="{PERSON}"' in page
     assert "<details" in page and "MATCH" in page  # the Cypher, on request
     assert 'id="answer"' not in page  # a first visit shows the form, not an answer
+    page = client.get("/queries/changes-between").text
+    assert '<select id="p-facts_only" name="facts_only">' in page  # bool: a choice
+    assert "<option selected>false</option>" in page
 
 
 def test_query_page_shows_table_graph_and_downloads(client: TestClient) -> None:
