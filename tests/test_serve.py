@@ -374,3 +374,30 @@ def test_the_same_pages_on_neo4j(neo4j_server: dict[str, str], bundled, client: 
 def _as_set(records: list[dict]) -> list[str]:
     """Records compared whatever their order, and whatever their properties' order."""
     return sorted(json.dumps(r, sort_keys=True) for r in records)
+
+
+def test_the_command_warns_when_it_listens_beyond_loopback(served_db: Path) -> None:
+    """`oversight serve --host 0.0.0.0`: a warning on stderr, then it serves any Host name."""
+    import urllib.request
+
+    serve = ["serve", "--host", "0.0.0.0", "--port", "0", "--no-cypher"]
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "oversight", "--db", str(served_db), *serve],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        line = proc.stdout.readline()  # blocks until the server listens (or exits)
+        found = re.search(r"serving http://0\.0\.0\.0:(\d+)/ read-only from ", line)
+        assert found, line + (proc.stderr.read() if proc.poll() is not None else "")
+        port = found.group(1)
+        request = urllib.request.Request(f"http://127.0.0.1:{port}/", headers={"Host": "pc.lan"})
+        with urllib.request.urlopen(request, timeout=30) as response:
+            assert response.status == 200
+    finally:
+        proc.terminate()
+        proc.wait(timeout=20)
+    stderr = proc.stderr.read()
+    assert stderr.startswith("warning: listening on 0.0.0.0: anyone who can reach")
+    assert "Traceback" not in stderr
