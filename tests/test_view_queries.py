@@ -516,3 +516,75 @@ def test_labels_are_legible_at_the_demo_views_fit_zoom(loaded_db: Path, tmp_path
         assert close["overlaps"] == 0 and len(close["drawn"]) > len(fit["drawn"])
     finally:
         page.close()
+
+
+def test_the_evidence_panel_gives_quote_source_date_and_paragraph(
+    pages: dict[str, Path], browser
+) -> None:
+    page = browser.new_page(viewport={"width": 1280, "height": 800})
+    try:
+        page.goto(pages["accountability-for-inspection"].resolve().as_uri())
+        page.wait_for_function(f"() => {SETTLED}")
+        cited = page.evaluate(
+            """() => Object.values(viewData.details).find((d) =>
+                 d.citations.some((c) => c.ref && c.published && c.quote))"""
+        )
+        assert cited, "a citation with a quote, a date and a paragraph"
+        page.evaluate(f"showDetails({cited['id']!r})")
+        c = next(c for c in cited["citations"] if c["ref"] and c["published"] and c["quote"])
+        details = page.inner_text("#details")
+        assert c["quote"] in details
+        assert c["title"] in details
+        assert f"published {c['published']} · paragraph {c['ref']}" in details
+    finally:
+        page.close()
+
+
+def test_a_passage_shows_its_text_with_the_mention_marked(tmp_path: Path, browser) -> None:
+    from oversight.graph.result import Node, Relationship
+    from oversight.visualise.html import ViewSpec, write_view
+
+    evil = '<img src=x onerror="window.__pwned = 1">'
+    text = f"The DCS, Debbie Jones, said {evil} and debbie jones agreed."
+    passage = Node("passage/p1", "Passage", {"name": "p1", "text": text, "ordinal": 1})
+    person = Node("person/dj", "Person", {"name": "Debbie Jones"})
+    mention = Relationship(
+        "passage/p1|MENTIONS|person/dj",
+        "MENTIONS",
+        "passage/p1",
+        "person/dj",
+        {"surface": "Debbie Jones", "method": "exact", "score": 1.0},
+    )
+    result = Result([], [])
+    for item in (passage, person, mention):
+        result.collect(item)
+    out = write_view(result, tmp_path / "passage.html", ViewSpec("passage"))
+    page = browser.new_page()
+    try:
+        page.goto(out.resolve().as_uri())
+        page.wait_for_function(f"() => {SETTLED}")
+        page.evaluate("showDetails('passage/p1')")
+        marks = page.eval_on_selector_all(
+            "#details .passage mark", "(ms) => ms.map((m) => m.textContent)"
+        )
+        assert marks == ["Debbie Jones", "debbie jones"]  # every occurrence, any case
+        assert page.inner_text("#details .passage") == text
+        assert page.query_selector("#details img") is None
+        assert page.evaluate("window.__pwned") is None
+        page.evaluate("showDetails('passage/p1|MENTIONS|person/dj')")
+        assert page.eval_on_selector_all("#details mark", "(ms) => ms.length") == 2
+    finally:
+        page.close()
+
+
+def test_every_view_statement_lints_clean_for_neo4j() -> None:
+    from neo4j_lint import lint
+    from oversight.visualise import citations, draw
+    from test_queries_lint import project_schema
+
+    statements = [*draw.STATEMENTS, *citations.STATEMENTS]
+    results = lint(statements, project_schema())
+    problems = [
+        (text, d["message"]) for (text, _), ds in zip(statements, results, strict=True) for d in ds
+    ]
+    assert problems == []

@@ -10,10 +10,12 @@ from oversight.graph.store import Store
 NODE_CITATIONS = (
     "MATCH (n)-[c:CITED_IN]->(s:Source) WHERE n.id IN $ids "
     "RETURN n.id AS element, s.id AS source, s.title AS title, s.url AS url, "
-    "c.quote AS quote, c.ref AS ref ORDER BY element, source"
+    "c.quote AS quote, c.ref AS ref, s.published_date AS published, "
+    "s.published_precision AS precision ORDER BY element, source"
 )
 SOURCES = (
-    "MATCH (s:Source) WHERE s.id IN $ids RETURN s.id AS source, s.title AS title, s.url AS url"
+    "MATCH (s:Source) WHERE s.id IN $ids RETURN s.id AS source, s.title AS title, s.url AS url, "
+    "s.published_date AS published, s.published_precision AS precision"
 )
 
 Citation = dict[str, Any]
@@ -28,9 +30,16 @@ def citations(store: Store, result: Result) -> dict[str, list[Citation]]:
         # A node may cite one source several times: ORDER BY leaves those in the engine's
         # order, which differs between LadybugDB and Neo4j; the quote and ref settle it.
         rows.sort(key=lambda row: (row[0], row[1], row[4] or "", row[5] or ""))
-        for element, source, title, url, quote, ref in rows:
+        for element, source, title, url, quote, ref, published, precision in rows:
             found.setdefault(element, []).append(
-                {"source": source, "title": title, "url": url, "quote": quote, "ref": ref}
+                {
+                    "source": source,
+                    "title": title,
+                    "url": url,
+                    "quote": quote,
+                    "ref": ref,
+                    "published": _day(published, precision),
+                }
             )
     source_ids = sorted(
         {
@@ -42,8 +51,10 @@ def citations(store: Store, result: Result) -> dict[str, list[Citation]]:
     titles = {}
     if source_ids:
         titles = {
-            source: (title, url)
-            for source, title, url in store.read(SOURCES, {"ids": source_ids}).rows
+            source: (title, url, _day(published, precision))
+            for source, title, url, published, precision in store.read(
+                SOURCES, {"ids": source_ids}
+            ).rows
         }
     for rel in result.relationships.values():
         props = rel.properties
@@ -51,7 +62,7 @@ def citations(store: Store, result: Result) -> dict[str, list[Citation]]:
         quotes = props.get("cite_quotes") or [""] * len(sources)
         refs = props.get("cite_refs") or [""] * len(sources)
         for source, quote, ref in zip(sources, quotes, refs, strict=False):
-            title, url = titles.get(source, (source, None))
+            title, url, published = titles.get(source, (source, None, None))
             found.setdefault(rel.id, []).append(
                 {
                     "source": source,
@@ -59,9 +70,18 @@ def citations(store: Store, result: Result) -> dict[str, list[Citation]]:
                     "url": url,
                     "quote": quote or None,
                     "ref": ref or None,
+                    "published": published,
                 }
             )
     return found
+
+
+def _day(published: Any, precision: str | None) -> str | None:
+    """A publication date as precisely as it is known: 2017-04 for a month."""
+    if published is None:
+        return None
+    day = published.isoformat() if hasattr(published, "isoformat") else str(published)
+    return {"year": day[:4], "month": day[:7]}.get(precision or "day", day)
 
 
 STATEMENTS = [(NODE_CITATIONS, ["ids"]), (SOURCES, ["ids"])]

@@ -101,7 +101,26 @@ def build_view_data(
             "nodes": [n for n in halo_nodes if n["id"] in around.nodes],
             "edges": halo_edges,
         }
+    _mark_passages(details, result, around)
     return view
+
+
+def _mark_passages(details: dict[str, Any], result: Result, around: Result | None) -> None:
+    """A passage's text with what it mentions, for the panel to highlight (as text nodes and
+    <mark>s, never HTML): on the passage, every mention; on a MENTIONS edge, its own."""
+    nodes = {**result.nodes, **(around.nodes if around else {})}
+    rels = {**result.relationships, **(around.relationships if around else {})}
+    for rel in rels.values():
+        passage = nodes.get(rel.start)
+        surface = rel.properties.get("surface")
+        if rel.type != "MENTIONS" or passage is None or not surface:
+            continue
+        text = str(passage.properties.get("text") or "")
+        if passage.id in details:
+            marks = details[passage.id].setdefault("passage", {"text": text, "marks": []})
+            marks["marks"] = sorted({*marks["marks"], surface})
+        if rel.id in details:
+            details[rel.id]["passage"] = {"text": text, "marks": [surface]}
 
 
 def _vis_elements(
