@@ -588,3 +588,16 @@ def test_every_view_statement_lints_clean_for_neo4j() -> None:
         (text, d["message"]) for (text, _), ds in zip(statements, results, strict=True) for d in ds
     ]
     assert problems == []
+
+
+def test_export_of_a_query_of_names_and_ids_is_not_empty(loaded_db: Path, tmp_path: Path):
+    import json
+
+    out = tmp_path / "profile.json"
+    args = ["export", "--format", "json", "-o", str(out), "--query", "person-profile"]
+    code, output = invoke(loaded_db, *args, "--example")
+    assert code == 0, output
+    graph = json.loads(out.read_text(encoding="utf-8"))
+    ids = {node["id"] for node in graph["nodes"]}
+    assert {"person/debbie-jones", "post/director-of-childrens-services"} <= ids
+    assert graph["edges"]

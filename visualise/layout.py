@@ -16,6 +16,7 @@ from collections.abc import Iterable
 SEED = 19
 SPACING = 130.0  # about one node and its label, in vis-network's canvas units
 LEVEL_GAP = 150.0
+MAX_ROW = 14  # nodes on one line of a hierarchical layout
 
 Position = tuple[float, float]
 
@@ -26,7 +27,13 @@ def force_layout(nodes: Iterable[str], edges: Iterable[tuple[str, str]]) -> dict
     if not order:
         return {}
     index = {n: i for i, n in enumerate(order)}
-    links = sorted({tuple(sorted((index[a], index[b]))) for a, b in edges if a != b})
+    links = sorted(
+        {
+            tuple(sorted((index[a], index[b])))
+            for a, b in edges
+            if a != b and a in index and b in index
+        }
+    )
     n = len(order)
     rng = random.Random(SEED)
     side = SPACING * math.sqrt(n)
@@ -93,19 +100,21 @@ def levels(nodes: Iterable[str], edges: Iterable[tuple[str, str]]) -> dict[str, 
         if a != b:
             parents[b].append(a)
     rank: dict[str, int] = {}
-    visiting: set[str] = set()
-
-    def depth(node: str) -> int:
-        if node in rank:
-            return rank[node]
-        visiting.add(node)
-        above = [depth(p) + 1 for p in parents[node] if p not in visiting]
-        visiting.discard(node)
-        rank[node] = max(above, default=0)
-        return rank[node]
-
-    for node in order:
-        depth(node)
+    for start in order:  # depth-first without recursion: a chain may be 1500 long
+        if start in rank:
+            continue
+        stack = [(start, iter(parents[start]))]
+        visiting = {start}
+        while stack:
+            node, pending = stack[-1]
+            above = next((p for p in pending if p not in rank and p not in visiting), None)
+            if above is not None:
+                visiting.add(above)
+                stack.append((above, iter(parents[above])))
+                continue
+            stack.pop()
+            visiting.discard(node)
+            rank[node] = max((rank[p] + 1 for p in parents[node] if p in rank), default=0)
     return rank
 
 
@@ -114,7 +123,9 @@ def hierarchical_layout(
 ) -> dict[str, Position]:
     """Rows by rank, top-down along the edges; within a row, ordered by the mean position of
     the row above (the barycentre heuristic) to keep edges short and uncrossed."""
-    edge_list = [(a, b) for a, b in edges if a != b]
+    nodes = list(nodes)
+    known = set(nodes)
+    edge_list = [(a, b) for a, b in edges if a != b and a in known and b in known]
     rank = levels(nodes, edge_list)
     rows: dict[int, list[str]] = defaultdict(list)
     for node in sorted(rank):
@@ -124,14 +135,20 @@ def hierarchical_layout(
         parents[b].append(a)
     slot: dict[str, float] = {}
     positions: dict[str, Position] = {}
+    y = 0.0
     for level in sorted(rows):
         row = rows[level]
         if level:
             row.sort(key=lambda n: (_mean([slot[p] for p in parents[n] if p in slot]), n))
-        width = (len(row) - 1) * SPACING
-        for i, node in enumerate(row):
-            slot[node] = i - (len(row) - 1) / 2
-            positions[node] = (round(i * SPACING - width / 2), round(level * LEVEL_GAP))
+        # A rank wider than MAX_ROW wraps onto staggered lines, still below the rank above.
+        lines = [row[i : i + MAX_ROW] for i in range(0, len(row), MAX_ROW)]
+        for k, line in enumerate(lines):
+            width = (len(line) - 1) * SPACING
+            shift = SPACING / 2 if k % 2 else 0.0
+            for i, node in enumerate(line):
+                slot[node] = k * MAX_ROW + i - (len(row) - 1) / 2
+                positions[node] = (round(i * SPACING - width / 2 + shift), round(y))
+            y += LEVEL_GAP * (1 if k == len(lines) - 1 else 0.6)
     return positions
 
 

@@ -13,6 +13,7 @@ from pathlib import Path
 from oversight.graph.result import Result
 from oversight.graph.store import Store
 from oversight.visualise.citations import citations
+from oversight.visualise.draw import drawable, halo
 from oversight.visualise.html import (
     DEFAULT_LIMIT,
     ViewSpec,
@@ -42,6 +43,12 @@ class View:
 def show(
     store: Store, result: Result, title: str = "oversight", *, limit: int = DEFAULT_LIMIT
 ) -> View:
-    """The interactive view of a result, with the evidence behind what it shows."""
+    """The interactive view of a result, with the evidence behind what it shows: every
+    entity it names (visualise/draw.py) and, hidden until unfolded, their neighbours."""
+    result = drawable(store, result)
     check_size(result, limit)
-    return View(render_page(build_view_data(result, citations(store, result)), ViewSpec(title)))
+    around = halo(store, result)
+    both = Result([], [], {**result.nodes, **around.nodes}, dict(result.relationships))
+    both.relationships.update(around.relationships)
+    data = build_view_data(result, citations(store, both), around=around)
+    return View(render_page(data, ViewSpec(title)))
