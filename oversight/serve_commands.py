@@ -6,6 +6,7 @@ every other command start without them.
 
 from __future__ import annotations
 
+import socket
 import threading
 import time
 
@@ -68,6 +69,7 @@ def serve(
             err=True,
         )
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    sock = _listen(host, port)  # before the store: a busy port is one line, not a log
     pool = StorePool.open(ctx.store(read_only=True), workers, timeout)
     try:
         settings = Settings(
@@ -84,9 +86,24 @@ def serve(
         )
         server = uvicorn.Server(config)
         threading.Thread(target=_announce, args=(server, host, open_browser), daemon=True).start()
-        server.run()
+        server.run(sockets=[sock])
     finally:
         pool.close()
+        sock.close()
+
+
+def _listen(host: str, port: int) -> socket.socket:
+    """The listening socket, or a one-line error (a port in use, an address not ours)."""
+    try:
+        family, kind, proto, _, address = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0]
+        sock = socket.socket(family, kind, proto)
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind(address)
+    except OSError as error:
+        why = error.strerror or str(error)
+        raise click.ClickException(f"cannot listen on {host} port {port}: {why}") from None
+    sock.listen(128)
+    return sock
 
 
 def _announce(server: object, host: str, open_browser: bool) -> None:

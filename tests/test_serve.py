@@ -401,3 +401,15 @@ def test_the_command_warns_when_it_listens_beyond_loopback(served_db: Path) -> N
     stderr = proc.stderr.read()
     assert stderr.startswith("warning: listening on 0.0.0.0: anyone who can reach")
     assert "Traceback" not in stderr
+
+
+def test_a_busy_port_is_one_line(served_db: Path) -> None:
+    import socket
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen(1)
+        port = str(taken.getsockname()[1])
+        ran = cli(served_db, "serve", "--port", port)
+    assert ran.returncode == 1
+    assert ran.stderr == f"error: cannot listen on 127.0.0.1 port {port}: Address already in use\n"
