@@ -153,7 +153,14 @@ def test_nothing_to_draw_is_an_error_not_a_blank_page(loaded_db: Path, tmp_path:
     assert proc.stderr.strip() == f"error: {NOTHING}"
     assert not out.exists()
     with EmbeddedStore(loaded_db, read_only=True) as store, pytest.raises(NothingToDraw):
-        drawable(store, Result(["name"], [("Debbie Jones",)]))
+        drawable(store, Result(["name"], [("Nobody of that name",)]))
+
+
+def test_a_result_of_names_draws_the_entities_of_those_names(loaded: EmbeddedStore) -> None:
+    result = Result(["person", "post"], [("Debbie Jones", "Director of Children's Services")])
+    drawn = drawable(loaded, result)
+    assert set(drawn.nodes) == {"person/debbie-jones", "post/director-of-childrens-services"}
+    assert any(r.type == "HOLDS" for r in drawn.relationships.values())
 
 
 def test_ids_are_drawn_with_the_relationships_among_them(loaded: EmbeddedStore) -> None:

@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from oversight.graph.store import Store
 
 NODES = "MATCH (n) WHERE n.id IN $ids RETURN n"
+NAMED = "MATCH (n) WHERE n.name IN $names RETURN n"
 AMONG = "MATCH (a)-[r]->(b) WHERE a.id IN $ids AND b.id IN $ids RETURN a, r, b"
 # Citations and document links join everything to a few sources: the halo leaves them out,
 # as `explore` does.
@@ -31,11 +32,13 @@ HALO_CAP = 200
 # Every statement this module sends to a store, with its parameters (for the lint gate).
 STATEMENTS: tuple[tuple[str, list[str]], ...] = (
     (NODES, ["ids"]),
+    (NAMED, ["names"]),
     (AMONG, ["ids"]),
     (HALO, ["ids"]),
 )
 NOTHING = "nothing to draw: the result has no nodes, relationships or entity ids"
 MAX_ID = 300  # longer text is prose, not an id
+MAX_NAME = 160  # likewise for a name
 
 
 class NothingToDraw(OversightError):
@@ -77,16 +80,52 @@ def row_ids(result: Result) -> list[str]:
     return list(seen)
 
 
+def row_names(result: Result) -> list[str]:
+    """Text values in a result's columns that may be names (not ids, not prose)."""
+    seen: dict[str, None] = {}
+
+    def walk(value: Any) -> None:
+        if isinstance(value, str):
+            if 2 < len(value) <= MAX_NAME and not list(_ids_in_text(value)):
+                seen[value] = None
+        elif isinstance(value, list | tuple):
+            for item in value:
+                walk(item)
+
+    for row in result.rows:
+        for value in row:
+            walk(value)
+    return list(seen)
+
+
+def named(store: Store, result: Result) -> list[str]:
+    """The ids of nodes whose exact name a result gives, where only one node has that name:
+    many saved queries answer with names alone ("Will Tuckley", "Director of Children's
+    Services"), and a name two nodes share says nothing certain."""
+    names = row_names(result)
+    if not names:
+        return []
+    found = store.read(NAMED, {"names": names}).nodes.values()
+    count: dict[str, int] = {}
+    for node in found:
+        count[node.name] = count.get(node.name, 0) + 1
+    return sorted(n.id for n in found if count[n.name] == 1)
+
+
 def drawable(
     store: Store, result: Result, also: Iterable[str] = (), *, facts_only: bool = False
 ) -> Result:
     """`result` with the nodes its scalar values (and `also`, e.g. entity parameters) name,
-    and the relationships among all its nodes (`facts_only`: none marked inferred).
+    by id or, in a result of text only, by unique exact name, and the relationships among
+    all its nodes (`facts_only`: none marked inferred).
 
     A result of graph elements only is left as its query chose it; a result that named no
     entity at all raises NothingToDraw.
     """
-    wanted = [i for i in dict.fromkeys([*row_ids(result), *also]) if i not in result.nodes]
+    ids = [*row_ids(result), *also]
+    if result.rows and not result.nodes:  # a result of text: its names may be all it gives
+        ids += named(store, result)
+    wanted = [i for i in dict.fromkeys(ids) if i not in result.nodes]
     if not wanted:
         if not result.nodes and not result.relationships:
             raise NothingToDraw(NOTHING)
