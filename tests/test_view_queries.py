@@ -609,3 +609,19 @@ def test_export_of_a_query_of_names_and_ids_is_not_empty(loaded_db: Path, tmp_pa
     ids = {node["id"] for node in graph["nodes"]}
     assert {"person/debbie-jones", "post/director-of-childrens-services"} <= ids
     assert graph["edges"]
+
+
+def test_a_row_of_names_selects_the_entities_it_names(pages: dict[str, Path], browser) -> None:
+    page = browser.new_page(viewport={"width": 1280, "height": 800})
+    try:
+        page.goto(pages["accountable-for-finding"].resolve().as_uri())
+        page.wait_for_function(f"() => {SETTLED}")
+        columns = page.evaluate("viewData.table.columns")
+        row = page.evaluate("viewData.table.rows[0]")
+        page.click("#rows tbody tr:first-child")
+        selected = page.evaluate(
+            "network.getSelectedNodes().map((id) => network.body.data.nodes.get(id).label)"
+        )
+        assert selected and set(selected) <= set(row), (columns, row, selected)
+    finally:
+        page.close()
