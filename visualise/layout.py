@@ -17,6 +17,7 @@ SEED = 19
 SPACING = 130.0  # about one node and its label, in vis-network's canvas units
 LEVEL_GAP = 150.0
 MAX_ROW = 14  # nodes on one line of a hierarchical layout
+WIDE = 1.7  # how much wider than tall a force layout is drawn
 
 Position = tuple[float, float]
 
@@ -61,7 +62,8 @@ def force_layout(nodes: Iterable[str], edges: Iterable[tuple[str, str]]) -> dict
             xs[i] += dx[i] / moved * limit
             ys[i] += dy[i] / moved * limit
         temperature = max(side / 8 * (1 - step / iterations), 1.0)
-    return {node: (round(xs[i]), round(ys[i])) for node, i in index.items()}
+    # Stretched sideways: views are wider than tall, so the graph fills more of its frame.
+    return {node: (round(xs[i] * WIDE), round(ys[i])) for node, i in index.items()}
 
 
 def _repulsion(xs: list[float], ys: list[float], k: float) -> tuple[list[float], list[float]]:
