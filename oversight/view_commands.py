@@ -166,7 +166,7 @@ def export(
         else:
             from oversight.queries.library import get_query
             from oversight.queries.runner import example_values, parse_text_values, run
-            from oversight.visualise.draw import drawable
+            from oversight.visualise.draw import NothingToDraw, drawable
 
             result = Result(columns=[], rows=[])
             for name in query_names:
@@ -176,7 +176,10 @@ def export(
                 part = run(store, saved, values, say=say, facts_only=ctx.facts_only)
                 if not part.nodes:  # a result of names and ids: export what it names
                     ids = parameter_ids(store, saved, values)
-                    part = drawable(store, part, ids, facts_only=ctx.facts_only)
+                    try:
+                        part = drawable(store, part, ids, facts_only=ctx.facts_only)
+                    except NothingToDraw as error:
+                        say(f"{name}: {error}")
                 result.nodes.update(part.nodes)
                 result.relationships.update(part.relationships)
         if fmt == "ftm":

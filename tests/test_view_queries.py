@@ -625,3 +625,15 @@ def test_a_row_of_names_selects_the_entities_it_names(pages: dict[str, Path], br
         assert selected and set(selected) <= set(row), (columns, row, selected)
     finally:
         page.close()
+
+
+def test_export_says_which_query_had_nothing_to_draw(loaded_db: Path, tmp_path: Path) -> None:
+    out = tmp_path / "none.json"
+    args = ["export", "--format", "json", "-o", str(out), "--query", "judgements-over-time"]
+    proc = subprocess.run(
+        [*OVERSIGHT, "--db", str(loaded_db), *args, "-p", "since=2090-01-01"],
+        capture_output=True,
+        text=True,
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert f"judgements-over-time: {NOTHING}" in proc.stderr
