@@ -637,3 +637,33 @@ def test_export_says_which_query_had_nothing_to_draw(loaded_db: Path, tmp_path: 
     )
     assert proc.returncode == 0, proc.stderr
     assert f"judgements-over-time: {NOTHING}" in proc.stderr
+
+
+def test_table_timeline_and_legend_show_hostile_text_as_text(tmp_path: Path, browser) -> None:
+    from oversight.graph.result import Node, Relationship
+    from oversight.visualise.html import ViewSpec, write_view
+
+    evil = '<img src=x onerror="window.__pwned = 1">'
+    person = Node("person/e", "Person", {"name": evil})
+    post = Node("post/e", "Post", {"name": evil + "</script><script>window.__pwned = 2</script>"})
+    alien = Node("alien/e", evil, {"name": "alien"})
+    holds = Relationship(
+        "person/e|HOLDS|post/e", "HOLDS", "person/e", "post/e", {"start_date": "2016-03-01"}
+    )
+    result = Result(["who", "note"], [("person/e", evil), ("post/e", [evil, 1])])
+    for item in (person, post, alien, holds):
+        result.collect(item)
+    out = write_view(result, tmp_path / "hostile.html", ViewSpec(evil))
+    page = browser.new_page()
+    try:
+        page.goto(out.resolve().as_uri())
+        page.wait_for_function(f"() => {SETTLED}")
+        assert evil in page.inner_text("#rows tbody")
+        assert evil in page.inner_text("#timeline")
+        assert evil in page.inner_text("#legend")
+        page.click("#rows th:nth-child(2)")  # sorting re-renders the rows: still text
+        page.click("#timeline g.bar")
+        assert page.query_selector("img") is None
+        assert page.evaluate("window.__pwned") is None
+    finally:
+        page.close()
