@@ -394,10 +394,13 @@ def test_the_date_slider_hides_a_tenure_not_yet_begun(pages: dict[str, Path], br
             }"""
         )
         assert page.inner_text("#dayshown") == "2015-08-01"
+        line = "document.querySelector('#timeline line[stroke=\"#1f5fa8\"]')"
+        assert page.evaluate(f"{line}.getAttribute('visibility')") == "visible"
         visible = page.evaluate(starts)
         assert "2016-03-01" not in visible and "2015-07-01" in visible
         page.click("#alldays")
         assert "2016-03-01" in page.evaluate(starts)
+        assert page.evaluate(f"{line}.getAttribute('visibility')") == "hidden"
     finally:
         page.close()
 
