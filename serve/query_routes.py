@@ -12,7 +12,7 @@ from typing import Any
 from oversight.graph.result import Result
 from oversight.graph.store import Store
 from oversight.queries.library import SavedQuery, UnknownQuery
-from oversight.queries.runner import run, view_result
+from oversight.queries.runner import run
 from oversight.serve.app import Settings, failure, page
 from oversight.serve.cells import parts
 from oversight.serve.formats import as_csv, as_json, without
@@ -35,7 +35,7 @@ def saved_query(request: Request) -> Response:
         if suffix in (".json", ".csv"):
             return _download(settings, saved, values, suffix)
         if suffix == ".view.html":
-            return _view(settings, saved, values, fields)
+            return _view(settings, saved, values)
         return _page(request, settings, saved, values, fields)
     except Exception as error:
         return failure(request, error, kind)
@@ -82,29 +82,14 @@ def _download(
     return Response(as_csv(result), media_type="text/csv; charset=utf-8", headers=headers)
 
 
-def _view(
-    settings: Settings, saved: SavedQuery, values: dict[str, Any], fields: dict[str, str]
-) -> Response:
-    from oversight.visualise.citations import citations
-    from oversight.visualise.html import ViewSpec, build_view_data, check_size, render_page
+def _view(settings: Settings, saved: SavedQuery, values: dict[str, Any]) -> Response:
+    from oversight.serve.view import view_page
 
-    def draw(store: Store) -> str | None:
+    def draw(store: Store) -> str:
         result, _ = _run(settings, store, saved, values)
-        shown = view_result(saved, result)
-        if not shown.nodes:
-            return None
-        check_size(shown, ViewSpec(saved.title).limit)
-        data = build_view_data(shown, citations(store, shown))
-        params = {k: v for k, v in fields.items() if k != RUN and v}
-        return render_page(data, ViewSpec(saved.title, saved.text, params))
+        return view_page(store, saved, values, result, facts_only=settings.facts_only)
 
-    html = settings.pool.run(draw)
-    if html is None:
-        html = (
-            '<!doctype html><html lang="en"><meta charset="utf-8"><title>no graph</title>'
-            "<p>This answer has no nodes or relationships to draw.</p></html>"
-        )
-    return HTMLResponse(html)
+    return HTMLResponse(settings.pool.run(draw))
 
 
 def _page(
@@ -122,7 +107,8 @@ def _page(
     }
     if ran:
         result, notes = settings.pool.run(lambda store: _run(settings, store, saved, values))
-        drawable = bool(view_result(saved, result).nodes)
+        # Whether it draws is the view's to say (it looks names up): any answer gets a frame.
+        drawable = bool(result.rows or result.nodes)
         table = without(result, saved.view) if saved.view else result
         known = settings.ids()
         context.update(

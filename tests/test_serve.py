@@ -413,3 +413,40 @@ def test_a_busy_port_is_one_line(served_db: Path) -> None:
         ran = cli(served_db, "serve", "--port", port)
     assert ran.returncode == 1
     assert ran.stderr == f"error: cannot listen on 127.0.0.1 port {port}: Address already in use\n"
+
+
+def _view_parts(page: str) -> tuple[str, object]:
+    """A view page as the page around its data, and its data whatever its order (the store
+    hands the halo's neighbours in no fixed order), without the minute it was made."""
+    found = re.search(r"\n  var data = (.*?);\n  var layout = ", page, re.S)
+    assert found, page[:300]
+    around = page[: found.start(1)] + page[found.end(1) :]
+    data = _canonical(json.loads(found.group(1)))
+    return re.sub(r"\d{4}-\d\d-\d\d \d\d:\d\d UTC", "", around), json.dumps(data, sort_keys=True)
+
+
+def _canonical(value: object) -> object:
+    """Maps by key and lists by content: the same data in whatever order the store gave it."""
+    if isinstance(value, dict):
+        return {k: _canonical(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return sorted((_canonical(v) for v in value), key=lambda v: json.dumps(v, sort_keys=True))
+    return value
+
+
+@pytest.mark.parametrize(
+    ("name", "fields"),
+    [("person-profile", {"person": PERSON}), ("oversight-chain", {"entity": "service/mash"})],
+)
+def test_view_page_is_the_cli_html(
+    client: TestClient, served_db: Path, tmp_path: Path, name: str, fields: dict[str, str]
+) -> None:
+    """`/queries/NAME.view.html` is the page `query run NAME --format html` writes (but for
+    the minute it was made): a text answer draws what it names, `view:` columns as they are."""
+    served = client.get(f"/queries/{name}.view.html", params=fields)
+    assert served.status_code == 200 and "vis.Network" in served.text
+    out = tmp_path / "view.html"
+    params = [x for k, v in fields.items() for x in ("-p", f"{k}={v}")]
+    ran = cli(served_db, "query", "run", name, *params, "--format", "html", "-o", str(out))
+    assert ran.returncode == 0, ran.stderr
+    assert _view_parts(served.text) == _view_parts(out.read_text(encoding="utf-8"))
