@@ -1,8 +1,8 @@
 """`/queries/NAME`: a saved query's form, its answer as a table and a graph, and downloads.
 
 `/queries/NAME.json` and `.csv` give what `oversight query run NAME -p ... --format json`
-(or csv) prints for the same values; `.view.html` is the graph view page of visualise/ for
-the same answer, which the query page shows in a sandboxed frame.
+(or csv) prints for the same values; `.view.html` is the page `--format html` writes for the
+same answer (serve/view.py), which the query page shows in a sandboxed frame.
 """
 
 from __future__ import annotations
