@@ -144,6 +144,8 @@ def create_app(settings: Settings) -> Starlette:
         Route("/sources/{id:path}", graph_routes.source),
         Route("/cypher", graph_routes.cypher),
         Route("/queries/{name}", query_routes.saved_query),
+        # Browsers ask for it on every first visit; "no content" keeps their consoles clean.
+        Route("/favicon.ico", lambda request: Response(status_code=204)),
         Mount("/static", StaticFiles(packages=[("oversight.serve", "static")]), name="static"),
     ]
     app = Starlette(

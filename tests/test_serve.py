@@ -100,6 +100,8 @@ def test_static_assets_come_from_the_package(client: TestClient) -> None:
     assert client.get("/static/app.js").status_code == 200
     assert "text/css" in client.get("/static/app.css").headers["content-type"]
     assert client.get("/static/../app.py").status_code == 404
+    # A browser's first visit asks for an icon: no content, not a 404 in its console.
+    assert client.get("/favicon.ico").status_code == 204
 
 
 def test_search_suggests_names_as_the_resolver_reads_them(client: TestClient) -> None:
