@@ -29,7 +29,9 @@ LABELS = {
     "atomic_write_overhead_s": "atomic_write_overhead_s (scratch copy of the loaded store)",
     "neo4j_load_elements_per_s": "neo4j_load_elements_per_s (same load, real Neo4j 5.26)",
     "neo4j_query_p50_ms_max": "neo4j_query_p50_ms_max (slowest saved query on Neo4j)",
-    "serve_p95_ms": "serve_p95_ms (20 clients, mixed routes)",
+    "serve_p50_ms": "serve_p50_ms (oversight serve, 20 clients x 200 requests, mixed routes)",
+    "serve_p95_ms": "serve_p95_ms",
+    "serve_errors": "serve_errors",
 }
 
 

@@ -18,6 +18,8 @@ measured side by side in the same run. Benchmarks, not tests: nothing here fails
 - neo4j_load_elements_per_s, neo4j_query_p50_ms_max: the same load (end to end, fresh process)
   and the same saved queries on a real Neo4j 5.26 Community server on loopback (tools/neo4j/,
   G1 and a 2 GB heap), the peer a user would pick instead. `--no-neo4j` leaves it out.
+- serve_p50_ms, serve_p95_ms, serve_errors: `oversight serve` on the loaded store, 20 clients x
+  200 requests over a mix of routes (benchmarks/serve_load.py).
 - atomic_write_overhead_s: copying and syncing the loaded N-authority store file, which every
   write to a store of that size pays for its scratch copy (graph/embedded.py); the load figures
   above already include it for an empty store.
@@ -56,6 +58,9 @@ TARGETS: dict[str, tuple[str, float] | None] = {
     "atomic_write_overhead_s": None,
     "neo4j_load_elements_per_s": None,
     "neo4j_query_p50_ms_max": None,
+    "serve_p50_ms": None,
+    "serve_p95_ms": None,
+    "serve_errors": ("<=", 0),
 }
 
 
@@ -126,6 +131,10 @@ def _run(args: argparse.Namespace) -> dict[str, Any]:
         scratch = _scratch_copy(db)
         _say(f"atomic write overhead: {scratch['median_s']:.3f} s for {scratch['file_mb']} MB")
         queries = _queries(db, args)
+        from serve_load import serve_load  # benchmarks/ is sys.path[0] when run as a script
+
+        serve = serve_load(db, args.authorities, args.years, args.seed)
+        _say(f"serve: p50 {serve['p50_ms']} ms, p95 {serve['p95_ms']} ms, {serve['errors']} errors")
         render = _render(db, folder)
         helps = _help(args.help_runs)
         neo4j = _neo4j(data, folder, args) if args.neo4j else {"skipped": "--no-neo4j"}
@@ -139,6 +148,9 @@ def _run(args: argparse.Namespace) -> dict[str, Any]:
         "help_vs_python_ratio": round(helps["ratio"], 2),
         "peak_rss_mb": round(max(load["peak_rss_mb"] for load in loads), 1),
         "atomic_write_overhead_s": scratch["median_s"],
+        "serve_p50_ms": serve["p50_ms"],
+        "serve_p95_ms": serve["p95_ms"],
+        "serve_errors": serve["errors"],
     }
     if "load" in neo4j:
         metrics["neo4j_load_elements_per_s"] = round(elements / neo4j["load"]["total_s"])
@@ -169,6 +181,7 @@ def _run(args: argparse.Namespace) -> dict[str, Any]:
         "atomic_scratch_copy": scratch,
         "queries": queries,
         "render": render,
+        "serve": serve,
         "help": helps,
         "neo4j": neo4j,
         "machine": _machine(),
