@@ -2,55 +2,19 @@
 
 from __future__ import annotations
 
-import csv
-import io
-import json
-from typing import Any
+from typing import TYPE_CHECKING
 
-from oversight.graph.result import Result, json_ready, plain
-from oversight.visualise.export import spreadsheet_safe
+from oversight.visualise.rows import as_csv, as_json, cell
 
+if TYPE_CHECKING:
+    from oversight.graph.result import Result
 
-def _cell(value: Any) -> str:
-    value = plain(value)
-    if value is None:
-        return ""
-    if isinstance(value, dict):
-        if "label" in value and "id" in value:
-            return f"({value['label']} {value.get('name') or value['id']})"
-        if "type" in value and "start" in value:
-            return f"[{value['type']} {value['start']} -> {value['end']}]"
-        return json.dumps(value, ensure_ascii=False)
-    if isinstance(value, list):
-        return "; ".join(_cell(v) for v in value)
-    return str(value)
-
-
-def as_json(result: Result) -> str:
-    """Valid JSON: NaN and infinities are written as null."""
-    records = json_ready(result.records())
-    return json.dumps(records, ensure_ascii=False, indent=2, allow_nan=False) + "\n"
-
-
-def as_csv(result: Result, *, raw: bool = False) -> str:
-    """CSV whose text cells cannot run as spreadsheet formulas, unless `raw`."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow([_csv_cell(c, raw) for c in result.columns])
-    writer.writerows([_csv_cell(v, raw) for v in row] for row in result.rows)
-    return buffer.getvalue()
-
-
-def _csv_cell(value: Any, raw: bool) -> str:
-    """A number (-3, 2.5) is written as it is; text is made safe (see spreadsheet_safe)."""
-    if raw or isinstance(value, int | float):  # bool is an int: True, False
-        return _cell(value)
-    return spreadsheet_safe(_cell(value))
+__all__ = ["as_csv", "as_json", "print_cells", "print_table"]
 
 
 def print_table(result: Result, title: str | None = None) -> None:
     """Rows as a table, then how many there are."""
-    cells = [[_escape(_cell(v)) for v in row] for row in result.rows]
+    cells = [[_escape(cell(v)) for v in row] for row in result.rows]
     print_cells([_escape(c) for c in result.columns], cells, title)
     from rich.console import Console
 

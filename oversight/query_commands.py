@@ -125,7 +125,9 @@ def run_command(
             _view(obj, store, saved, values, view_result(saved, result), output)
             return
         if fmt in ("table", "csv") and saved.view:
-            result = _without(result, saved.view)
+            from oversight.visualise.rows import without
+
+            result = without(result, saved.view)
         # The HTML view looks up the citations of what it shows: the store is still open.
         emit(result, fmt, output, title=saved.title, subtitle=saved.text, store=store, raw=raw)
 
@@ -153,19 +155,6 @@ def _view(
         also=parameter_ids(store, saved, values),
         focused=bool(saved.view),
         facts_only=obj.facts_only,
-    )
-
-
-def _without(result: Result, columns: tuple[str, ...]) -> Result:
-    """The result without the given columns (the graph view's), for tables and CSV."""
-    from oversight.graph.result import Result
-
-    keep = [i for i, c in enumerate(result.columns) if c not in columns]
-    return Result(
-        columns=[result.columns[i] for i in keep],
-        rows=[tuple(row[i] for i in keep) for row in result.rows],
-        nodes=result.nodes,
-        relationships=result.relationships,
     )
 
 

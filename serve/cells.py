@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from oversight.graph.result import Node
-from oversight.serve.formats import cell
+from oversight.visualise.rows import cell
 
 Part = dict[str, Any]  # {"text": str, "entity": id or None}
 

@@ -15,8 +15,8 @@ from oversight.queries.library import SavedQuery, UnknownQuery
 from oversight.queries.runner import run
 from oversight.serve.app import Settings, failure, page
 from oversight.serve.cells import parts
-from oversight.serve.formats import as_csv, as_json, without
 from oversight.serve.params import RUN, form_fields, query_url, values_from_url
+from oversight.visualise.rows import as_csv, as_json, without
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 

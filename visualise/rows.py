@@ -1,9 +1,6 @@
-"""A result as JSON, CSV and table cells, byte for byte as the command line writes them.
-
-The CLI's writers live in oversight/output.py, above serve/ in the layering; these are the
-same few lines, and tests/test_serve.py checks every saved query's JSON and a CSV against
-`oversight query run` so that the two cannot drift apart.
-"""
+"""A result's rows as text: table cells, JSON and CSV, the one writer that the command line
+(oversight/output.py) and the server (serve/) share, so that the same question gives the same
+bytes on either."""
 
 from __future__ import annotations
 
@@ -14,21 +11,6 @@ from typing import Any
 
 from oversight.graph.result import Result, json_ready, plain
 from oversight.visualise.export import spreadsheet_safe
-
-
-def as_json(result: Result) -> str:
-    """`oversight query run NAME --format json`: valid JSON, NaN and infinities as null."""
-    records = json_ready(result.records())
-    return json.dumps(records, ensure_ascii=False, indent=2, allow_nan=False) + "\n"
-
-
-def as_csv(result: Result) -> str:
-    """`--format csv`: text cells that cannot run as spreadsheet formulas."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow([_csv_cell(c) for c in result.columns])
-    writer.writerows([_csv_cell(v) for v in row] for row in result.rows)
-    return buffer.getvalue()
 
 
 def cell(value: Any) -> str:
@@ -47,14 +29,30 @@ def cell(value: Any) -> str:
     return str(value)
 
 
-def _csv_cell(value: Any) -> str:
-    if isinstance(value, int | float):
+def as_json(result: Result) -> str:
+    """Valid JSON: NaN and infinities are written as null."""
+    records = json_ready(result.records())
+    return json.dumps(records, ensure_ascii=False, indent=2, allow_nan=False) + "\n"
+
+
+def as_csv(result: Result, *, raw: bool = False) -> str:
+    """CSV whose text cells cannot run as spreadsheet formulas, unless `raw`."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow([_csv_cell(c, raw) for c in result.columns])
+    writer.writerows([_csv_cell(v, raw) for v in row] for row in result.rows)
+    return buffer.getvalue()
+
+
+def _csv_cell(value: Any, raw: bool) -> str:
+    """A number (-3, 2.5) is written as it is; text is made safe (see spreadsheet_safe)."""
+    if raw or isinstance(value, int | float):  # bool is an int: True, False
         return cell(value)
     return spreadsheet_safe(cell(value))
 
 
 def without(result: Result, columns: tuple[str, ...]) -> Result:
-    """The result without the graph view's columns, as the CLI's table and CSV leave them."""
+    """The result without the given columns (a graph view's), as tables and CSV show it."""
     keep = [i for i, c in enumerate(result.columns) if c not in columns]
     return Result(
         columns=[result.columns[i] for i in keep],
