@@ -79,6 +79,12 @@ class EmbeddedStore(Store):
         # database rewrites its header, which a kill could tear.
         self._db, self._conn = self._connect(path, read_only=True)
 
+    def interrupt(self) -> None:
+        """Abandon the running statement (LadybugDB's Connection.interrupt); it fails with
+        "Interrupted." in the thread that ran it."""
+        if self._conn is not None:
+            self._conn.interrupt()
+
     def close(self) -> None:
         self._disconnect()
         if self._lock is not None:

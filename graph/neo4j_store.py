@@ -111,6 +111,9 @@ class Neo4jStore(Store):
             cursor = tx.run(query, dict(parameters or {}))
             return list(cursor.keys()), [list(record.values()) for record in cursor]
 
+        if access == neo4j.READ_ACCESS and self.read_timeout is not None:
+            # The server ends the transaction past the limit (and the driver does not retry).
+            work = neo4j.unit_of_work(timeout=self.read_timeout)(work)
         with self._session(access) as session:
             run = session.execute_read if access == neo4j.READ_ACCESS else session.execute_write
             columns, rows = self._guard(lambda: run(work))

@@ -31,9 +31,16 @@ class Store(ABC):
     """What every store offers; see EmbeddedStore and Neo4jStore."""
 
     name: str
+    # Seconds a read may run on the server before the server abandons it (None: no limit);
+    # `oversight serve` sets it so that a page's query ends even where it cannot interrupt.
+    read_timeout: float | None = None
 
     def __init__(self, model: Schema | None = None) -> None:
         self.schema = model or schema()
+
+    def interrupt(self) -> None:  # noqa: B027 -- deliberately a no-op by default
+        """Ask the engine to abandon the statement running now, from another thread. Stores
+        that cannot do this rely on `read_timeout` instead."""
 
     @abstractmethod
     def apply_schema(self) -> None:

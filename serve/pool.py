@@ -52,6 +52,7 @@ class StorePool:
         if isinstance(first, EmbeddedStore):
             more = [EmbeddedStore(first.path, read_only=True) for _ in range(size - 1)]
             return cls([first, *more], timeout)
+        first.read_timeout = timeout  # Neo4j: the server ends a read past the limit
         return cls([first] * size, timeout, shared=True)
 
     def run(self, work: Callable[[Store], T], timeout: float | None = None) -> T:
@@ -83,15 +84,13 @@ class StorePool:
             self._free.put(store)
 
     def _interrupt(self, key: int) -> None:
-        """Ask the engine to abandon the query (LadybugDB's Connection.interrupt); a Neo4j
-        read goes on to its end on the server, but the page does not wait for it."""
+        """Ask the engine to abandon the query (Store.interrupt); a shared Neo4j store is
+        not interrupted (other pages use it): its reads carry the limit to the server."""
         with self._lock:
             store = self._busy.get(key)
-        connection = getattr(store, "_conn", None) if not self.shared else None
-        interrupt = getattr(connection, "interrupt", None)
-        if interrupt is not None:
+        if store is not None and not self.shared:
             with contextlib.suppress(Exception):
-                interrupt()
+                store.interrupt()
 
     def close(self) -> None:
         self._executor.shutdown(wait=True, cancel_futures=True)

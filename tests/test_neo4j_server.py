@@ -695,3 +695,26 @@ def test_the_imported_server_has_auth_on(imported: dict[str, Any]) -> None:
 
 def _sorted(rows: list) -> list:
     return sorted(rows, key=lambda row: json.dumps(row, sort_keys=True))
+
+
+SLOW = "UNWIND range(1, 3000000000) AS x WITH x WHERE x % 7 = 3 RETURN count(x) AS n"
+
+
+def test_a_read_past_its_time_limit_is_ended_by_the_server(neo4j_server: dict[str, str]) -> None:
+    """`read_timeout` (what `oversight serve --timeout` sets) travels with the transaction:
+    the server itself abandons the read, so no page leaves a query running there."""
+    with server_store(neo4j_server) as store:
+        store.read_timeout = 1.0
+        began = time.monotonic()
+        with pytest.raises(StoreError) as stopped:
+            store.read(SLOW)
+        assert time.monotonic() - began < 30  # unbounded, it runs for minutes
+        assert (
+            "timed out" in str(stopped.value).lower() or "terminated" in str(stopped.value).lower()
+        )
+        assert store.read("RETURN 1 AS one").rows == [(1,)]  # the store goes on
+    # Nothing of it is left running on the server (asked past the gate, with the driver).
+    auth = (neo4j_server["NEO4J_USERNAME"], neo4j_server["NEO4J_PASSWORD"])
+    with neo4j.GraphDatabase.driver(neo4j_server["NEO4J_URI"], auth=auth) as driver:
+        running = driver.execute_query("SHOW TRANSACTIONS YIELD currentQuery RETURN currentQuery")
+        assert not [r for r in running.records if "3000000000" in (r["currentQuery"] or "")]
