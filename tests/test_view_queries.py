@@ -7,6 +7,7 @@ opened in one headless Chromium with every request but the page's own aborted.
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -670,3 +671,18 @@ def test_table_timeline_and_legend_show_hostile_text_as_text(tmp_path: Path, bro
         assert page.evaluate("window.__pwned") is None
     finally:
         page.close()
+
+
+@pytest.mark.parametrize("name", ["oversight-chain", "accountability-for-inspection"])
+def test_the_same_question_writes_the_same_file(loaded_db: Path, tmp_path: Path, name: str) -> None:
+    """Two runs give byte-identical pages but for the time they were made: the hidden halo
+    and everything else come in a fixed order, whatever order the store returns rows in."""
+    written = []
+    for run in (1, 2):
+        out = tmp_path / f"{run}.html"
+        code, output = invoke(
+            loaded_db, "query", "run", name, "--example", "--format", "html", "-o", str(out)
+        )
+        assert code == 0, output
+        written.append(re.sub(r"generated [0-9-]+ [0-9:]+ UTC", "", out.read_text("utf-8")))
+    assert written[0] == written[1]

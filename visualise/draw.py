@@ -158,9 +158,9 @@ def halo(store: Store, result: Result, cap: int = HALO_CAP) -> Result:
             links.setdefault(outside, set()).add(rel.start if outside == rel.end else rel.end)
     kept = sorted(links, key=lambda n: (-len(links[n]), n))[:cap]
     nodes = {n: found.nodes[n] for n in kept}
-    rels = {
+    rels = {  # in id order: the store's order is its own, and the file should not vary
         k: r
-        for k, r in found.relationships.items()
+        for k, r in sorted(found.relationships.items())
         if (r.start in nodes and r.end in shown) or (r.end in nodes and r.start in shown)
     }
     return Result([], [], nodes, rels)
