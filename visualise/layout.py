@@ -18,6 +18,7 @@ SPACING = 130.0  # about one node and its label, in vis-network's canvas units
 LEVEL_GAP = 150.0
 MAX_ROW = 14  # nodes on one line of a hierarchical layout
 WIDE = 1.7  # how much wider than tall a force layout is drawn
+SMALL = 150  # nodes up to which a force layout starts at random and takes its time
 
 Position = tuple[float, float]
 
@@ -38,11 +39,15 @@ def force_layout(nodes: Iterable[str], edges: Iterable[tuple[str, str]]) -> dict
     n = len(order)
     rng = random.Random(SEED)
     side = SPACING * math.sqrt(n)
-    xs = [rng.uniform(-side / 2, side / 2) for _ in order]
-    ys = [rng.uniform(-side / 2, side / 2) for _ in order]
+    if n <= SMALL:
+        xs = [rng.uniform(-side / 2, side / 2) for _ in order]
+        ys = [rng.uniform(-side / 2, side / 2) for _ in order]
+        iterations, temperature = 300, side / 8
+    else:  # a start near the answer, so that a few steps settle it (the steps are the cost)
+        xs, ys = _radial_start(n, links)
+        iterations, temperature = (40 if n <= 600 else 16), SPACING * 2
+    start_temperature = temperature
     k = SPACING
-    iterations = 300 if n <= 150 else 120 if n <= 600 else 60
-    temperature = side / 8
     for step in range(iterations):
         dx, dy = _repulsion(xs, ys, k)
         for a, b in links:
@@ -61,14 +66,59 @@ def force_layout(nodes: Iterable[str], edges: Iterable[tuple[str, str]]) -> dict
             limit = min(moved, temperature)
             xs[i] += dx[i] / moved * limit
             ys[i] += dy[i] / moved * limit
-        temperature = max(side / 8 * (1 - step / iterations), 1.0)
+        temperature = max(start_temperature * (1 - step / iterations), 1.0)
     # Stretched sideways: views are wider than tall, so the graph fills more of its frame.
     return {node: (round(xs[i] * WIDE), round(ys[i])) for node, i in index.items()}
 
 
+def _radial_start(n: int, links: list[tuple[int, int]]) -> tuple[list[float], list[float]]:
+    """Each connected part as rings around its best-linked node, breadth first: a node's
+    ring is its distance from that centre, and its angle follows its parent's, so neighbours
+    start near each other. Parts sit side by side, largest first."""
+    near: list[list[int]] = [[] for _ in range(n)]
+    for a, b in links:
+        near[a].append(b)
+        near[b].append(a)
+    xs, ys = [0.0] * n, [0.0] * n
+    seen = [False] * n
+    offset = 0.0
+    for centre in sorted(range(n), key=lambda i: (-len(near[i]), i)):
+        if seen[centre]:
+            continue
+        seen[centre] = True
+        rings, angle = [[centre]], {centre: 0.0}
+        while rings[-1]:
+            ring = []
+            for node in rings[-1]:
+                for other in sorted(near[node]):
+                    if not seen[other]:
+                        seen[other] = True
+                        angle[other] = angle[node]
+                        ring.append(other)
+            rings.append(ring)
+        radius = 0.0
+        for depth, ring in enumerate(rings[1:-1] if len(rings) > 2 else [], start=1):
+            radius = (
+                depth
+                * SPACING
+                * max(1.0, len(ring) * SPACING / (2 * math.pi * depth * SPACING * 2))
+            )
+            ring.sort(key=lambda i: (angle[i], i))
+            for place, node in enumerate(ring):
+                angle[node] = 2 * math.pi * place / len(ring)
+                xs[node] = offset + radius + radius * math.cos(angle[node])
+                ys[node] = radius * math.sin(angle[node])
+        xs[centre] = offset + radius
+        offset += 2 * radius + 2 * SPACING
+    shift = offset / 2
+    return [x - shift for x in xs], ys
+
+
 def _repulsion(xs: list[float], ys: list[float], k: float) -> tuple[list[float], list[float]]:
-    """Repulsion between nodes closer than 2k, found through a grid of 2k cells."""
+    """Repulsion k²/d between nodes closer than 2k, found through a grid of 2k cells (as
+    (dx, dy) = (ex, ey) k²/d², which spares a square root per pair: this loop is the cost)."""
     cell = 2 * k
+    reach, k2 = cell * cell, k * k
     grid: dict[tuple[int, int], list[int]] = defaultdict(list)
     for i, (x, y) in enumerate(zip(xs, ys, strict=True)):
         grid[(math.floor(x / cell), math.floor(y / cell))].append(i)
@@ -79,17 +129,22 @@ def _repulsion(xs: list[float], ys: list[float], k: float) -> tuple[list[float],
             j for ox in (-1, 0, 1) for oy in (-1, 0, 1) for j in grid.get((cx + ox, cy + oy), ())
         ]
         for i in members:
+            xi, yi = xs[i], ys[i]
+            fx = fy = 0.0
             for j in near:
                 if i == j:
                     continue
-                ex, ey = xs[i] - xs[j], ys[i] - ys[j]
-                dist = math.hypot(ex, ey)
-                if dist == 0:
-                    ex, ey, dist = (i - j) * 0.1, 0.1, math.hypot((i - j) * 0.1, 0.1)
-                if dist < cell:
-                    push = k * k / dist
-                    dx[i] += ex / dist * push
-                    dy[i] += ey / dist * push
+                ex, ey = xi - xs[j], yi - ys[j]
+                d2 = ex * ex + ey * ey
+                if d2 == 0:
+                    ex, ey = (i - j) * 0.1, 0.1
+                    d2 = ex * ex + ey * ey
+                if d2 < reach:
+                    push = k2 / d2
+                    fx += ex * push
+                    fy += ey * push
+            dx[i] += fx
+            dy[i] += fy
     return dx, dy
 
 
