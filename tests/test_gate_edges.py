@@ -30,6 +30,7 @@ PASS = [
     ("MATCH (n)\nRETURN n // c\nLIMIT 1", False),  # a comment after a line break
     ("MATCH (n) // a\r\nRETURN n\r// b\rLIMIT 1", False),
     ("MATCH (n) WHERE n.id = $`a b` RETURN n", False),
+    ("MATCH (n) RETURN n LIMIT $1", False),  # a numbered parameter at the very end
 ]
 
 COMMENT = "ends a comment for Neo4j but not for LadybugDB; write '* /'"
@@ -159,4 +160,16 @@ def test_an_unknown_function_lists_the_allowed_ones() -> None:
     assert str(refused.value).startswith(
         "statement refused: nope() at line 1, column 8 is not an allowed function "
         "(allowed: abs, acos, all, allshortestpaths, any, asin, "
+    )
+
+
+@pytest.mark.parametrize("word", ["on", "detach"])
+def test_a_graph_update_word_called_as_a_function_is_an_unknown_function(word: str) -> None:
+    """`on(` and `detach(` are calls, not MERGE's ON or DETACH DELETE: refused as functions
+    (the message lists the allowed ones), not with the graph update's form."""
+    with pytest.raises(StatementRefused) as refused:
+        check(f"MATCH (n) RETURN {word}(n)", write=True)
+    assert str(refused.value).startswith(
+        f"statement refused: {word}() at line 1, column 18 is not an allowed function "
+        "(allowed: abs, acos, "
     )
