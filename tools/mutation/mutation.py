@@ -243,7 +243,16 @@ def run_target(name: str, target: Target, jobs: int) -> dict[str, str]:
 def recheck(name: str, target: Target) -> dict[str, str]:
     """The survivors of an earlier run again, against the tests as they are now: each
     mutant's diff (`mutmut show`) applied to a fresh copy of the tree, the target's tests run
-    there. What fails now counts as killed ("killed on recheck")."""
+    there. What fails now counts as killed ("killed on recheck").
+
+    The timeouts too: on a loaded machine a mutant's tests can outrun mutmut's wait (3 times
+    their own time plus 5 s) without any loop. Each gets 5 times the clean run's time (at
+    least 60 s): still out of time, it stays a timeout; passing, it is "survived".
+
+    MUTATION_RECHECK_TESTS (pytest arguments, space-separated) runs only some of the target's
+    tests, for a target whose whole set is slow: a failure there is a kill all the same, but a
+    pass proves nothing, so a survivor stays a survivor and a timeout a timeout (and says so).
+    MUTATION_RECHECK_ONLY (a substring) rechecks only the mutants whose name holds it."""
     folder = WORK / name
     src = folder / "src"
     statuses = json.loads((WORK / f"{name}.json").read_text(encoding="utf-8"))
@@ -254,12 +263,24 @@ def recheck(name: str, target: Target) -> dict[str, str]:
     module = check / "src" / target.module
     original = module.read_text(encoding="utf-8")
     started = time.monotonic()
-    pytest = [sys.executable, "-m", "pytest", "-x", "-q", "-p", "no:cacheprovider", *target.tests]
+    tests = list(target.tests)
+    some = os.environ.get("MUTATION_RECHECK_TESTS", "").split()
+    if some:
+        files = {arg.split("::")[0] for arg in target.tests if arg.startswith("tests/")}
+        outside = [a for a in some if a.startswith("tests/") and a.split("::")[0] not in files]
+        if outside:
+            raise SystemExit(f"{name}: not among the target's tests: {', '.join(outside)}")
+        tests = some
+    only = os.environ.get("MUTATION_RECHECK_ONLY", "")
+    pytest = [sys.executable, "-m", "pytest", "-x", "-q", "-rf", "-p", "no:cacheprovider", *tests]
     clean = subprocess.run(pytest, cwd=check / "src", env=check_env, capture_output=True)
     if clean.returncode != 0:  # else every mutant would look killed
         raise SystemExit(f"{name}: the tests fail without a mutant:\n{clean.stdout.decode()}")
+    hang = max(60.0, 5 * (time.monotonic() - started))  # a timeout's second chance
     for mutant, status in sorted(statuses.items()):
-        if status in KILLED or status == "not checked":
+        if status != "timeout" and (status in KILLED or status == "not checked"):
+            continue
+        if only not in mutant:
             continue
         shown = subprocess.run(
             [str(MUTMUT), "show", mutant], cwd=src, env=env, capture_output=True, text=True
@@ -268,14 +289,27 @@ def recheck(name: str, target: Target) -> dict[str, str]:
             print(f"--- {mutant}: mutmut cannot show it; left {status}", flush=True)
             continue
         try:
-            module.write_text(apply_diff(shown.stdout, original, mutant), encoding="utf-8")
-            tests = subprocess.run(
-                pytest, cwd=check / "src", env=check_env, capture_output=True, timeout=600
+            mutated = apply_diff(shown.stdout, original, mutant)
+        except ValueError as error:  # the source changed there since the run: left as it was
+            print(f"--- {error}; left {status}", flush=True)
+            continue
+        try:
+            module.write_text(mutated, encoding="utf-8")
+            wait = hang if status == "timeout" else 600
+            ran = subprocess.run(
+                pytest, cwd=check / "src", env=check_env, capture_output=True, timeout=wait
             )
-            if tests.returncode not in (0, 5):
+            if ran.returncode not in (0, 5):
                 statuses[mutant] = "killed on recheck"
+                failed = re.findall(r"^FAILED (\S+)", ran.stdout.decode(), flags=re.MULTILINE)
+                print(f"--- killed on recheck: {mutant} by {failed[:1] or '?'}", flush=True)
+            elif status == "timeout" and not some:
+                statuses[mutant] = "survived"  # it was only slow
+            elif status == "timeout":
+                print(f"--- {mutant}: a timeout that passes these tests; left {status}", flush=True)
         except subprocess.TimeoutExpired:
-            statuses[mutant] = "killed on recheck"  # a loop: a timeout, as mutmut counts it
+            if status != "timeout":
+                statuses[mutant] = "killed on recheck"  # a loop: a timeout, as mutmut counts it
         finally:
             module.write_text(original, encoding="utf-8")
     (WORK / f"{name}.json").write_text(json.dumps(statuses, indent=2) + "\n", encoding="utf-8")
@@ -290,18 +324,35 @@ def recheck(name: str, target: Target) -> dict[str, str]:
 
 def apply_diff(diff: str, source: str, mutant: str) -> str:
     """`source` with the one hunk of `mutmut show`'s diff applied. mutmut shows a method
-    without its class's indentation, so the hunk is looked for at every indentation and must
-    be found exactly once."""
+    without its class's indentation, but not the lines inside a multi-line string (a
+    docstring's), so lines are matched without their indentation, the hunk must be found
+    exactly once, and each added line gets the indentation of the source line it replaces."""
     body = diff.split("\n@@", 1)[1].split("\n", 1)[1]
-    lines = [line for line in body.splitlines() if line[:1] in (" ", "-", "+")]
+    lines = [line or " " for line in body.rstrip("\n").splitlines()]  # "": a blank line
+    lines = [line for line in lines if line[0] in " -+"]
     before = [line[1:] for line in lines if line[0] in " -"]
-    after = [line[1:] for line in lines if line[0] in " +"]
-    for indent in ("", "    ", "        "):
-        old = "\n".join(indent + line if line else line for line in before) + "\n"
-        if source.count(old) == 1:
-            new = "\n".join(indent + line if line else line for line in after) + "\n"
-            return source.replace(old, new)
-    raise SystemExit(f"{mutant}: its diff is not found once in the source")
+    source_lines = source.splitlines()
+    found = [
+        start
+        for start in range(len(source_lines) - len(before) + 1)
+        if all(source_lines[start + k].strip() == line.strip() for k, line in enumerate(before))
+    ]
+    if len(found) != 1:
+        raise ValueError(f"{mutant}: its diff is found {len(found)} times in the source")
+    at, out, shift = found[0], [], 0
+    for line in lines:
+        shown = line[1:]
+        if line[0] == "+":
+            out.append(" " * (len(shown) - len(shown.lstrip()) + shift) + shown.lstrip())
+            continue
+        original = source_lines[at]
+        if shown.strip():
+            shift = len(original) - len(original.lstrip()) - (len(shown) - len(shown.lstrip()))
+        if line[0] == " ":
+            out.append(original)
+        at += 1
+    changed = source_lines[: found[0]] + out + source_lines[at:]
+    return "\n".join(changed) + ("\n" if source.endswith("\n") else "")
 
 
 def record(report: dict[str, dict[str, str]]) -> dict[str, object]:
@@ -317,6 +368,18 @@ def record(report: dict[str, dict[str, str]]) -> dict[str, object]:
     }
     if len(checked) < len(everything):  # a run stopped before its end (MUTATION_RESUME=1)
         score["not_checked"] = len(everything) - len(checked)
+    targets: dict[str, dict[str, object]] = {}
+    score["targets"] = targets  # not checked: left out of `total`, counted apart
+    for name, statuses in report.items():
+        ran = [status for status in statuses.values() if status != "not checked"]
+        done = sum(status in KILLED for status in ran)
+        targets[name] = {
+            "module": TARGETS[name].module,
+            "killed": done,
+            "total": len(ran),
+            "score": round(done / len(ran), 4) if ran else 0.0,
+            "not_checked": len(statuses) - len(ran),
+        }
     results = json.loads(RESULTS.read_text(encoding="utf-8")) if RESULTS.exists() else {}
     results["mutation_score"] = score  # the only key this touches (make bench keeps it)
     RESULTS.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
