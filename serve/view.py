@@ -37,7 +37,7 @@ def view_page(
     from oversight.visualise.html import ViewSpec, build_view_data, check_size, render_page
 
     shown = view_result(saved, result)
-    spec = ViewSpec(saved.title, saved.name, dict(values))
+    spec = ViewSpec(saved.title, saved.name, dict(values), entity_url="/entity/")
     try:
         if saved.view and not shown.nodes:
             raise NothingToDraw(NOTHING)

@@ -124,10 +124,30 @@ def test_a_person_walks_from_a_name_to_a_highlighted_quote(server: str, browser_
     view.wait_for_function(GRAPH_DRAWN)
     assert view.evaluate("network.body.data.nodes.length") >= 3
 
-    # The URL reproduces the screen.
+    # Double-click a node that has hidden neighbours: they unfold in the graph.
+    before = view.evaluate("network.body.data.nodes.length")
+    node = view.evaluate(
+        "network.body.data.nodes.getIds().find(function (id) { return hiddenCount(id) > 0; })"
+    )
+    assert node, "some node of the answer should have neighbours to unfold"
+    hidden = view.evaluate(f"hiddenCount({node!r})")
+    page.mouse.dblclick(*_node_spot(page, view, node))
+    view.wait_for_function(f"() => network.body.data.nodes.length === {before + hidden}")
+
+    # The URL reproduces the screen; there, a real click on a node offers its entity page.
     again = page.context.new_page()
     again.goto(page.url)
     assert again.locator("table.result tbody tr").count() == rows.count()
+    again.frame_locator("#graph").locator("canvas").first.wait_for()
+    frame = next(f for f in again.frames if ".view.html" in f.url)
+    frame.wait_for_function(GRAPH_DRAWN)
+    again.mouse.click(*_node_spot(again, frame, "person/debbie-jones"))
+    link = frame.locator("a.entity-page")
+    link.wait_for()
+    with again.expect_navigation():
+        link.click()
+    assert again.url.endswith("/entity/person/debbie-jones")
+    assert again.locator("h1").inner_text().startswith("Debbie Jones")
     again.close()
 
     # Open an entity page from the table, then follow one of its quotes to its source.
@@ -169,3 +189,16 @@ def _choose(page, field, value: str) -> None:
             }""",
             value,
         )
+
+
+def _node_spot(page, frame, node: str) -> tuple[float, float]:
+    """Where `node` is on the screen: the frame's place in the page, the canvas's place in
+    the frame, and the node's place on the canvas (moved to the middle at scale 1 first)."""
+    frame.evaluate(f"network.moveTo({{position: network.getPosition({node!r}), scale: 1}})")
+    outer = page.locator("#graph").bounding_box()
+    inner = frame.evaluate(
+        "(function () { var r = document.getElementById('graph').getBoundingClientRect();"
+        " return {x: r.x, y: r.y}; })()"
+    )
+    spot = frame.evaluate(f"network.canvasToDOM(network.getPosition({node!r}))")
+    return outer["x"] + inner["x"] + spot["x"], outer["y"] + inner["y"] + spot["y"]

@@ -686,3 +686,10 @@ def test_the_same_question_writes_the_same_file(loaded_db: Path, tmp_path: Path,
         assert code == 0, output
         written.append(re.sub(r"generated [0-9-]+ [0-9:]+ UTC", "", out.read_text("utf-8")))
     assert written[0] == written[1]
+
+
+def test_a_written_file_links_to_no_server(pages: dict[str, Path]) -> None:
+    """Only a served view offers "Open its page" (serve/view.py sets the address); a file
+    opened from disk has no server to link to."""
+    text = pages["person-profile"].read_text(encoding="utf-8")
+    assert 'var entityPages = "";' in text

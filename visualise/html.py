@@ -52,6 +52,9 @@ class ViewSpec:
     layout: str = "force"
     limit: int = DEFAULT_LIMIT
     root: str | None = None  # the entity an explore started from
+    # Where a served page shows an entity (`oversight serve`: "/entity/"); a node's panel then
+    # links to it. Empty in a written file: it has no server to link to.
+    entity_url: str = ""
 
 
 def _safe_json(value: Any) -> str:
@@ -331,6 +334,7 @@ def render_page(data: dict[str, Any], spec: ViewSpec) -> str:
         data_json=_safe_json(data),
         layout_json=_safe_json(spec.layout),
         positions_json=_safe_json(positions(data, spec.layout)),
+        entity_url_json=_safe_json(spec.entity_url),
     )
 
 
