@@ -54,7 +54,8 @@ bench: $(STAMP)
 # Mutation testing with mutmut over the gate, the embedded store's writes, verify, the view page
 # and parameter binding, each against its own tests, in private copies of the tree under
 # build/mutation (tools/mutation/mutation.py; survivors triaged in docs/mutation.md). Not in CI:
-# about 70 minutes with one worker on 2 cores; MUTATION_JOBS=2 on an idle machine.
+# about 3 hours with one worker on the shared 2-core machine, 2 of them embedded-writes (measured
+# target by target, docs/mutation.md); MUTATION_JOBS=2 on an idle machine.
 mutation: $(STAMP)
 	$(BIN)/python tools/mutation/mutation.py
 
