@@ -252,7 +252,8 @@ def recheck(name: str, target: Target) -> dict[str, str]:
     MUTATION_RECHECK_TESTS (pytest arguments, space-separated) runs only some of the target's
     tests, for a target whose whole set is slow: a failure there is a kill all the same, but a
     pass proves nothing, so a survivor stays a survivor and a timeout a timeout (and says so).
-    MUTATION_RECHECK_ONLY (a substring) rechecks only the mutants whose name holds it."""
+    MUTATION_RECHECK_ONLY (a substring) rechecks only the mutants whose name holds it;
+    MUTATION_RECHECK_UNCHECKED=1 also runs those a stopped run never reached ("not checked")."""
     folder = WORK / name
     src = folder / "src"
     statuses = json.loads((WORK / f"{name}.json").read_text(encoding="utf-8"))
@@ -277,8 +278,9 @@ def recheck(name: str, target: Target) -> dict[str, str]:
     if clean.returncode != 0:  # else every mutant would look killed
         raise SystemExit(f"{name}: the tests fail without a mutant:\n{clean.stdout.decode()}")
     hang = max(60.0, 5 * (time.monotonic() - started))  # a timeout's second chance
+    unchecked = bool(os.environ.get("MUTATION_RECHECK_UNCHECKED"))
     for mutant, status in sorted(statuses.items()):
-        if status != "timeout" and (status in KILLED or status == "not checked"):
+        if status in KILLED - {"timeout"} or (status == "not checked" and not unchecked):
             continue
         if only not in mutant:
             continue
@@ -303,8 +305,8 @@ def recheck(name: str, target: Target) -> dict[str, str]:
                 statuses[mutant] = "killed on recheck"
                 failed = re.findall(r"^FAILED (\S+)", ran.stdout.decode(), flags=re.MULTILINE)
                 print(f"--- killed on recheck: {mutant} by {failed[:1] or '?'}", flush=True)
-            elif status == "timeout" and not some:
-                statuses[mutant] = "survived"  # it was only slow
+            elif status in ("timeout", "not checked") and not some:
+                statuses[mutant] = "survived"  # it was only slow, or never run
             elif status == "timeout":
                 print(f"--- {mutant}: a timeout that passes these tests; left {status}", flush=True)
         except subprocess.TimeoutExpired:
@@ -312,6 +314,8 @@ def recheck(name: str, target: Target) -> dict[str, str]:
                 statuses[mutant] = "killed on recheck"  # a loop: a timeout, as mutmut counts it
         finally:
             module.write_text(original, encoding="utf-8")
+            results = json.dumps(statuses, indent=2) + "\n"  # as it goes: a recheck may be
+            (WORK / f"{name}.json").write_text(results, encoding="utf-8")  # stopped
     (WORK / f"{name}.json").write_text(json.dumps(statuses, indent=2) + "\n", encoding="utf-8")
     killed = sum(status in KILLED for status in statuses.values())
     took = time.monotonic() - started
