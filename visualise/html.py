@@ -251,8 +251,8 @@ def _bend_parallel(edges: list[dict[str, Any]]) -> None:
     for edge in edges:
         pairs.setdefault(frozenset((edge["from"], edge["to"])), []).append(edge)
     for group in pairs.values():
-        if len(group) > 1:
-            for k, edge in enumerate(group):
+        if len(group) > 1:  # by id: each edge keeps its curve whatever order the store gave
+            for k, edge in enumerate(sorted(group, key=lambda e: str(e["id"]))):
                 edge["smooth"] = {"type": "curvedCW", "roundness": round(0.12 + 0.18 * k, 2)}
 
 
