@@ -310,3 +310,130 @@ def test_the_page_is_utf8_whatever_the_locale(tmp_path: Path) -> None:
     assert data_of(page) == data_of(here.read_text(encoding="utf-8"))
     assert "Zoë Ångström" in page
     assert _vis_js() in page
+
+
+# --- the result table and passage marks, in-process (mutation testing reaches them here) ----
+
+from oversight.graph.result import Path as GraphPath  # noqa: E402
+from oversight.visualise.html import MAX_TABLE_ROWS, result_table  # noqa: E402
+
+AMY = Node("person/amy", "Person", {"name": "Amy"})
+NO_NAME = Node("post/x", "Post", {})
+AMY_IN_POST = Relationship("person/amy|HOLDS|post/x", "HOLDS", "person/amy", "post/x", {})
+
+
+def test_the_table_keeps_answers_and_leaves_out_columns_of_elements_only() -> None:
+    rows = [
+        (AMY, "a", None, [AMY, NO_NAME], GraphPath((AMY, NO_NAME), (AMY_IN_POST,)), AMY_IN_POST, 1),
+        (None, "b", None, [], None, "text", 2.5),
+    ]
+    result = Result(["who", "word", "nothing", "people", "route", "link", "n"], rows)
+    table = result_table(result)
+    # `who` holds only nodes (and a null): drawn, not tabled; `nothing` is all null: kept;
+    # `link` mixes a relationship and text: kept.
+    # `route` holds only a path (and a null): drawn too.
+    assert table["columns"] == ["word", "nothing", "people", "link", "n"]
+    assert table["total"] == 2
+    first = dict(zip(table["columns"], table["rows"][0], strict=True))
+    second = dict(zip(table["columns"], table["rows"][1], strict=True))
+    assert first["word"] == "a" and first["nothing"] is None and first["n"] == 1
+    assert first["people"] == ["Amy", "post/x"]  # a node by its name, else its id
+    assert first["link"] == "HOLDS"  # a relationship by its type
+    assert second["link"] == "text" and second["people"] == [] and second["n"] == 2.5
+
+
+def test_a_path_in_a_table_reads_as_its_names_in_order() -> None:
+    route = GraphPath((AMY, NO_NAME), (AMY_IN_POST,))
+    table = result_table(Result(["route", "n"], [(route, 1), ("not a path", 2)]))
+    assert table["columns"] == ["route", "n"]
+    assert table["rows"][0] == ["Amy → post/x", 1]
+    assert table["rows"][1] == ["not a path", 2]
+
+
+def test_a_long_answer_keeps_its_first_rows_and_says_how_many() -> None:
+    rows = [(n,) for n in range(MAX_TABLE_ROWS + 5)]
+    table = result_table(Result(["n"], rows))
+    assert len(table["rows"]) == MAX_TABLE_ROWS and table["total"] == MAX_TABLE_ROWS + 5
+    assert table["rows"][0] == [0] and table["rows"][-1] == [MAX_TABLE_ROWS - 1]
+
+
+P1 = Node("passage/p1", "Passage", {"text": "The DCS and the MASH met.", "ordinal": 1})
+HUB = Node("service/mash", "Service", {"name": "Multi-Agency Safeguarding Hub"})
+DIRECTOR = Node("post/dcs", "Post", {"name": "Director of Children's Services"})
+
+
+def mention(end: Node, surface: str | None, kind: str = "MENTIONS") -> Relationship:
+    return Relationship(f"passage/p1|{kind}|{end.id}", kind, P1.id, end.id, {"surface": surface})
+
+
+def test_a_passage_marks_every_mention_and_a_mention_its_own() -> None:
+    mash, dcs = mention(HUB, "MASH"), mention(DIRECTOR, "DCS")
+    data = build_view_data(result_of(P1, HUB, DIRECTOR, mash, dcs))
+    text = "The DCS and the MASH met."
+    assert data["details"][P1.id]["passage"] == {"text": text, "marks": ["DCS", "MASH"]}
+    assert data["details"][mash.id]["passage"] == {"text": text, "marks": ["MASH"]}
+    assert data["details"][dcs.id]["passage"] == {"text": text, "marks": ["DCS"]}
+    assert "passage" not in data["details"][HUB.id]
+
+
+def test_only_mentions_with_words_mark_a_passage() -> None:
+    silent, other = mention(HUB, None), mention(DIRECTOR, "DCS", kind="ABOUT")
+    data = build_view_data(result_of(P1, HUB, DIRECTOR, silent, other))
+    assert "passage" not in data["details"][P1.id]
+    assert "passage" not in data["details"][silent.id]
+    assert "passage" not in data["details"][other.id]
+
+
+def test_a_mention_in_the_halo_marks_the_passage_shown() -> None:
+    mash = mention(HUB, "MASH")
+    shown = result_of(P1)
+    around = Result([], [], {HUB.id: HUB}, {mash.id: mash})
+    data = build_view_data(shown, around=around)
+    assert data["details"][P1.id]["passage"]["marks"] == ["MASH"]
+
+
+def script_value(page: str, name: str) -> object:
+    """A `var NAME = ...;` the page's script starts from, read back as JSON."""
+    found = re.search(rf"^\s*var {name} = (.*?);", page, re.MULTILINE)
+    assert found, name
+    return json.loads(found.group(1))
+
+
+def test_the_legend_names_kinds_in_the_halo_and_kinds_outside_the_schema() -> None:
+    hidden = Node("body/b", "Body", {"name": "B"})
+    stranger = Node("thing/t", "Thing", {"name": "T"})
+    shown = result_of(AMY, stranger)
+    around = Result([], [], {hidden.id: hidden}, {})
+    link = Relationship("person/amy|MEMBER_OF|body/b", "MEMBER_OF", AMY.id, hidden.id, {})
+    around.relationships[link.id] = link
+    page = render_page(build_view_data(shown, around=around), ViewSpec("t"))
+    labels = re.findall(r'data-label="([^"]+)"', page)
+    assert labels == ["Person", "Body", "Thing"]  # the schema's order, then the others
+    thing = re.search(r'data-label="Thing"[^>]*>(.*?)</button>', page).group(1)
+    assert "#999999" in thing and "<circle" in thing  # a grey dot: no look of its own
+
+
+def test_the_page_carries_positions_the_root_and_the_entity_page_address() -> None:
+    data = build_view_data(result_of(AMY, NO_NAME, AMY_IN_POST), root=AMY.id)
+    page = render_page(data, ViewSpec("t", entity_url="/entity/"))
+    positions = script_value(page, "positions")
+    assert set(positions) == {AMY.id, NO_NAME.id} and positions[AMY.id] != positions[NO_NAME.id]
+    assert script_value(page, "entityPages") == "/entity/"
+    assert "where the exploration started" in page
+    plain_page = render_page(build_view_data(result_of(AMY)), ViewSpec("t"))
+    assert script_value(plain_page, "entityPages") == ""
+    assert "where the exploration started" not in plain_page
+    hierarchical = script_value(
+        render_page(data, ViewSpec("t", layout="hierarchical")), "positions"
+    )
+    assert hierarchical != positions  # the layout asked for, not the default
+
+
+def test_write_view_draws_the_root_and_carries_the_halo(tmp_path: Path) -> None:
+    hidden = Node("body/b", "Body", {"name": "B"})
+    link = Relationship("person/amy|MEMBER_OF|body/b", "MEMBER_OF", AMY.id, hidden.id, {})
+    around = Result([], [], {hidden.id: hidden}, {link.id: link})
+    out = write_view(result_of(AMY), tmp_path / "v.html", ViewSpec("t", root=AMY.id), around=around)
+    data = script_value(out.read_text(encoding="utf-8"), "data")
+    assert [n["id"] for n in data["halo"]["nodes"]] == ["body/b"]
+    assert [n.get("root") for n in data["nodes"]] == [True]
