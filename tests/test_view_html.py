@@ -410,7 +410,7 @@ def test_the_legend_names_kinds_in_the_halo_and_kinds_outside_the_schema() -> No
     labels = re.findall(r'data-label="([^"]+)"', page)
     assert labels == ["Person", "Body", "Thing"]  # the schema's order, then the others
     thing = re.search(r'data-label="Thing"[^>]*>(.*?)</button>', page).group(1)
-    assert "#999999" in thing and "<circle" in thing  # a grey dot: no look of its own
+    assert 'fill="#999999"' in thing and "<circle" in thing  # a grey dot: no look of its own
 
 
 def test_the_page_carries_positions_the_root_and_the_entity_page_address() -> None:
@@ -437,3 +437,31 @@ def test_write_view_draws_the_root_and_carries_the_halo(tmp_path: Path) -> None:
     data = script_value(out.read_text(encoding="utf-8"), "data")
     assert [n["id"] for n in data["halo"]["nodes"]] == ["body/b"]
     assert [n.get("root") for n in data["nodes"]] == [True]
+
+
+def test_a_passage_in_the_halo_is_marked_too_and_may_have_no_text() -> None:
+    """The halo's passages unfold with their marks; a passage with no text marks nothing
+    into an empty text, and a relationship of another type before a mention stops nothing."""
+    quiet = Node("passage/p2", "Passage", {"ordinal": 2})
+    about = Relationship("passage/p1|ABOUT|post/dcs", "ABOUT", P1.id, DIRECTOR.id, {})
+    said = mention(HUB, "MASH")
+    empty = Relationship(
+        "passage/p2|MENTIONS|service/mash", "MENTIONS", quiet.id, HUB.id, {"surface": "MASH"}
+    )
+    around = Result([], [], {P1.id: P1, quiet.id: quiet, DIRECTOR.id: DIRECTOR}, {})
+    for rel in (about, said, empty):  # the other type first
+        around.relationships[rel.id] = rel
+    data = build_view_data(result_of(HUB), around=around)
+    assert data["details"][P1.id]["passage"] == {"text": P1.properties["text"], "marks": ["MASH"]}
+    assert data["details"][quiet.id]["passage"] == {"text": "", "marks": ["MASH"]}
+
+
+def test_the_legend_says_what_edge_colours_mean_when_they_mean_something() -> None:
+    finding = Node("finding/f", "Finding", {"name": "F"})
+    concerns = Relationship(
+        "finding/f|CONCERNS|post/x", "CONCERNS", finding.id, NO_NAME.id, {"stance": "criticised"}
+    )
+    coloured = render_page(build_view_data(result_of(finding, NO_NAME, concerns)), ViewSpec("t"))
+    plain_page = render_page(build_view_data(result_of(AMY, NO_NAME, AMY_IN_POST)), ViewSpec("t"))
+    assert coloured.count('<span class="key">') >= 3 and "criticises" in coloured
+    assert '<span class="key">' not in plain_page
