@@ -513,7 +513,7 @@ def _check_keyword(tokens: Sequence[Token], index: int, write: bool) -> None:
         if problem is None:
             raise StatementRefused(
                 token.shows(),
-                "changes the graph; reads are read-only (use --write to change the graph)",
+                "changes the graph; reads are read-only",
                 token.line,
                 token.column,
                 writes=True,

@@ -22,7 +22,8 @@ from oversight.context import (
 )
 
 if TYPE_CHECKING:
-    pass
+    from oversight.graph.result import Result
+    from oversight.graph.store import Store
 
 # Commands in their own modules, imported only when run: `oversight --help` lists them from
 # this table (tests/test_cli.py checks each line against the command's own help).
@@ -302,12 +303,28 @@ def cypher(
     parameters = dict(_parse_param(p) for p in params)
     _check_bound(query, parameters)
     with ctx.store(read_only=not write) as store:
-        result = store.write(query, parameters) if write else store.read(query, parameters)
+        result = _run_cypher(store, query, parameters, write)
         if ctx.facts_only:
             from oversight.queries.runner import without_inferred
 
             result = without_inferred(result)
         emit(result, fmt, output, title="oversight cypher", subtitle=query, store=store, raw=raw)
+
+
+def _run_cypher(store: Store, query: str, parameters: dict[str, Any], write: bool) -> Result:
+    """The statement, with the command line's way out when a read turns out to write (the
+    gate itself names no flag: the server shows its words too)."""
+    from oversight.graph.gate import StatementRefused
+
+    try:
+        return store.write(query, parameters) if write else store.read(query, parameters)
+    except StatementRefused as refused:
+        if not refused.writes or write:
+            raise
+        reason = f"{refused.reason} (use --write to change the graph)"
+        raise StatementRefused(
+            refused.what, reason, refused.line, refused.column, writes=True
+        ) from None
 
 
 def _check_bound(query: str, parameters: dict[str, Any]) -> None:

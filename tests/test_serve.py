@@ -224,6 +224,7 @@ def test_cypher_box_reads_through_the_gate(client: TestClient) -> None:
     refused = client.get("/cypher", params={"q": "MATCH (n) DETACH DELETE n"})
     assert refused.status_code == 400
     assert error_line(refused.text).startswith("error: statement refused: DETACH at line 1")
+    assert "--write" not in error_line(refused.text)  # a flag the server does not have
     assert "<textarea" in refused.text  # the box stays, with the statement
     assert client.get("/cypher", params={"q": "MATCH (n RETURN n"}).status_code == 400
     unbound = client.get("/cypher", params={"q": "MATCH (n {id: $id}) RETURN n"})
