@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -117,3 +118,50 @@ def clean_properties(raw: dict[str, Any]) -> dict[str, Any]:
     stored a list for other rows, Neo4j stores no property at all; both mean "none given".
     """
     return {k: v for k, v in raw.items() if not k.startswith("_") and v is not None and v != []}
+
+
+def elements(value: Any) -> Iterator[Node | Relationship]:
+    """The nodes and relationships inside a value (a row, a path, a list, a map)."""
+    if isinstance(value, Node | Relationship):
+        yield value
+    elif isinstance(value, Path):
+        yield from (*value.nodes, *value.relationships)
+    elif isinstance(value, list | tuple):
+        for item in value:
+            yield from elements(item)
+    elif isinstance(value, dict):
+        for item in value.values():
+            yield from elements(item)
+
+
+def without_inferred(result: Result) -> Result:
+    """The result without what rests on an inference: every row that holds a node or
+    relationship marked `inferred`, or a relationship to such a node. A result of elements
+    only (a whole graph) loses those elements instead."""
+    inferred = {k for k, n in result.nodes.items() if n.properties.get("inferred")}
+
+    def stated(element: Node | Relationship) -> bool:
+        if isinstance(element, Node):
+            return element.id not in inferred
+        ends = {element.start, element.end}
+        return not element.properties.get("inferred") and not ends & inferred
+
+    if not result.rows:
+        return Result(
+            columns=result.columns,
+            rows=[],
+            nodes={k: n for k, n in result.nodes.items() if k not in inferred},
+            relationships={k: r for k, r in result.relationships.items() if stated(r)},
+        )
+    kept = Result(columns=result.columns, rows=[])
+    for row in result.rows:
+        if all(map(stated, elements(row))):
+            kept.rows.append(row)
+            kept.collect(list(row))
+    # The ends of kept relationships that the rows did not return themselves (the stores
+    # fetch those apart) stay, as in the full result.
+    for rel in kept.relationships.values():
+        for end in (rel.start, rel.end):
+            if end in result.nodes:
+                kept.nodes.setdefault(end, result.nodes[end])
+    return kept

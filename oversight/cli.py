@@ -305,7 +305,7 @@ def cypher(
     with ctx.store(read_only=not write) as store:
         result = _run_cypher(store, query, parameters, write)
         if ctx.facts_only:
-            from oversight.queries.runner import without_inferred
+            from oversight.graph.result import without_inferred
 
             result = without_inferred(result)
         emit(result, fmt, output, title="oversight cypher", subtitle=query, store=store, raw=raw)

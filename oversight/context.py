@@ -112,33 +112,13 @@ def emit_view(
     (a query's entity parameters); a `focused` result (a saved query's `view:` columns) is
     drawn as it is. A result with nothing to draw is an error, never a blank page.
     """
-    from oversight.graph.result import Result
-    from oversight.visualise.citations import citations
-    from oversight.visualise.draw import NOTHING, NothingToDraw, drawable, halo
-    from oversight.visualise.html import ViewSpec, check_size, write_view
+    from oversight.visualise.html import ViewSpec, write_page
+    from oversight.visualise.page import view_page
 
-    if focused and not result.nodes:
-        raise NothingToDraw(NOTHING)
-    if not focused:
-        result = drawable(store, result, also, facts_only=facts_only)
-    check_size(result, limit)
     spec = ViewSpec(title, query, dict(parameters or {}), layout, limit, root=root)
-    around = halo(store, result)
-    if facts_only:
-        from oversight.queries.runner import without_inferred
-
-        around = without_inferred(around)
-    both = Result([], [], {**result.nodes, **around.nodes}, {**result.relationships})
-    both.relationships.update(around.relationships)
-    write_view(result, output, spec, citations(store, both), around)
+    page, result = view_page(store, result, spec, also=also, focused=focused, facts_only=facts_only)
+    write_page(page, output)
     print_files([output], len(result.nodes), len(result.relationships))
-
-
-def parameter_ids(store: Store, saved: Any, values: dict[str, Any]) -> list[str]:
-    """The ids a saved query's entity parameters resolve to: a view draws them too."""
-    from oversight.queries.runner import bind, resolve_entities
-
-    return [m.id for m in resolve_entities(store, saved, bind(saved, values)).values()]
 
 
 def print_files(files: list[Path], nodes: int, relationships: int) -> None:

@@ -141,7 +141,8 @@ def _view(
     output: Path | None,
 ) -> None:
     """The HTML view: the graph of what the result names, beside its table."""
-    from oversight.context import emit_view, parameter_ids
+    from oversight.context import emit_view
+    from oversight.queries.runner import parameter_ids
 
     if output is None:
         raise click.UsageError("--format html needs -o FILE.html")

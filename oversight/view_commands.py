@@ -10,7 +10,6 @@ from oversight.context import (
     RAW,
     Context,
     emit_view,
-    parameter_ids,
     pass_context,
     print_files,
     say,
@@ -48,7 +47,13 @@ def render(
 ) -> None:
     """Draw saved query NAME as one self-contained HTML file."""
     from oversight.queries.library import get_query
-    from oversight.queries.runner import example_values, parse_text_values, run, view_result
+    from oversight.queries.runner import (
+        example_values,
+        parameter_ids,
+        parse_text_values,
+        run,
+        view_result,
+    )
 
     saved = get_query(name, ctx.queries_dirs)
     values = example_values(saved) if example else {}
@@ -99,7 +104,7 @@ def explore(
             click.echo(f"'{entity}': {match.describe()}, {match.how}", err=True)
         result = neighbourhood(store, match.id, depth, types)
         if ctx.facts_only:
-            from oversight.queries.runner import without_inferred
+            from oversight.graph.result import without_inferred
 
             result = without_inferred(result)
         emit_view(
@@ -160,12 +165,17 @@ def export(
         if not query_names:
             result = whole_graph(store)
             if ctx.facts_only:
-                from oversight.queries.runner import without_inferred
+                from oversight.graph.result import without_inferred
 
                 result = without_inferred(result)
         else:
             from oversight.queries.library import get_query
-            from oversight.queries.runner import example_values, parse_text_values, run
+            from oversight.queries.runner import (
+                example_values,
+                parameter_ids,
+                parse_text_values,
+                run,
+            )
             from oversight.visualise.draw import NothingToDraw, drawable
 
             result = Result(columns=[], rows=[])

@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from oversight.graph.errors import UsageProblem
 from oversight.graph.inputs import ValueRefused, check_value, int64, loads
 from oversight.graph.resolve import Match, ResolveError, resolve
-from oversight.graph.result import Node, Path, Relationship, Result
+from oversight.graph.result import Result, without_inferred
 from oversight.graph.schema import schema
 from oversight.graph.store import StoreError
 from oversight.queries.library import MISSING, QueryError, SavedQuery, a, coerce
@@ -163,53 +163,6 @@ def run(
 FACTS_ONLY = "facts_only"  # the parameter a saved query declares to hear `--facts-only`
 
 
-def elements(value: Any) -> Iterator[Node | Relationship]:
-    """The nodes and relationships inside a value (a row, a path, a list, a map)."""
-    if isinstance(value, Node | Relationship):
-        yield value
-    elif isinstance(value, Path):
-        yield from (*value.nodes, *value.relationships)
-    elif isinstance(value, list | tuple):
-        for item in value:
-            yield from elements(item)
-    elif isinstance(value, dict):
-        for item in value.values():
-            yield from elements(item)
-
-
-def without_inferred(result: Result) -> Result:
-    """The result without what rests on an inference: every row that holds a node or
-    relationship marked `inferred`, or a relationship to such a node. A result of elements
-    only (a whole graph) loses those elements instead."""
-    inferred = {k for k, n in result.nodes.items() if n.properties.get("inferred")}
-
-    def stated(element: Node | Relationship) -> bool:
-        if isinstance(element, Node):
-            return element.id not in inferred
-        ends = {element.start, element.end}
-        return not element.properties.get("inferred") and not ends & inferred
-
-    if not result.rows:
-        return Result(
-            columns=result.columns,
-            rows=[],
-            nodes={k: n for k, n in result.nodes.items() if k not in inferred},
-            relationships={k: r for k, r in result.relationships.items() if stated(r)},
-        )
-    kept = Result(columns=result.columns, rows=[])
-    for row in result.rows:
-        if all(map(stated, elements(row))):
-            kept.rows.append(row)
-            kept.collect(list(row))
-    # The ends of kept relationships that the rows did not return themselves (the stores
-    # fetch those apart) stay, as in the full result.
-    for rel in kept.relationships.values():
-        for end in (rel.start, rel.end):
-            if end in result.nodes:
-                kept.nodes.setdefault(end, result.nodes[end])
-    return kept
-
-
 def check_order(
     store: Store, query: SavedQuery, bound: Mapping[str, Any], resolved: Mapping[str, Match]
 ) -> None:
@@ -260,6 +213,11 @@ def _span(day: dt.date, precision: str | None) -> Span:
 
 def _placed(value: Any, span: Span) -> str:
     return span[2] if isinstance(value, dt.date) else f"{value}, {span[2]}"
+
+
+def parameter_ids(store: Store, query: SavedQuery, values: Mapping[str, Any]) -> list[str]:
+    """The ids a saved query's entity parameters resolve to: its view draws them too."""
+    return [m.id for m in resolve_entities(store, query, bind(query, values)).values()]
 
 
 def resolve_entities(

@@ -13,7 +13,7 @@ from typing import Any
 from oversight.graph.result import Result
 from oversight.graph.store import Store
 from oversight.queries.library import SavedQuery
-from oversight.queries.runner import bind, resolve_entities, view_result, without_inferred
+from oversight.queries.runner import parameter_ids, view_result
 
 NOTHING_PAGE = (
     '<!doctype html><html lang="en"><meta charset="utf-8"><title>nothing to draw</title>'
@@ -32,25 +32,22 @@ def view_page(
     """The whole HTML page; a short page saying so when the answer names nothing to draw."""
     from html import escape
 
-    from oversight.visualise.citations import citations
-    from oversight.visualise.draw import NOTHING, NothingToDraw, drawable, halo
-    from oversight.visualise.html import ViewSpec, build_view_data, check_size, render_page
+    from oversight.visualise.draw import NothingToDraw
+    from oversight.visualise.html import ViewSpec
+    from oversight.visualise.page import view_page as page_of
 
-    shown = view_result(saved, result)
+    # As the written file, but a node's panel links to its entity page.
     spec = ViewSpec(saved.title, saved.name, dict(values), entity_url="/entity/")
+    also = () if saved.view else parameter_ids(store, saved, values)
     try:
-        if saved.view and not shown.nodes:
-            raise NothingToDraw(NOTHING)
-        if not saved.view:
-            also = [m.id for m in resolve_entities(store, saved, bind(saved, values)).values()]
-            shown = drawable(store, shown, also, facts_only=facts_only)
+        page, _ = page_of(
+            store,
+            view_result(saved, result),
+            spec,
+            also=also,
+            focused=bool(saved.view),
+            facts_only=facts_only,
+        )
     except NothingToDraw as nothing:
         return NOTHING_PAGE.format(escape(str(nothing)))
-    check_size(shown, spec.limit)
-    around = halo(store, shown)
-    if facts_only:
-        around = without_inferred(around)
-    both = Result([], [], {**shown.nodes, **around.nodes}, {**shown.relationships})
-    both.relationships.update(around.relationships)
-    data = build_view_data(shown, citations(store, both), spec.root, around)
-    return render_page(data, spec)
+    return page

@@ -367,7 +367,11 @@ def write_view(
 ) -> Path:
     """Write one HTML file that opens anywhere, from file://, with no network access."""
     check_size(result, spec.limit)
-    page = render_page(build_view_data(result, evidence, spec.root, around), spec)
+    return write_page(render_page(build_view_data(result, evidence, spec.root, around), spec), path)
+
+
+def write_page(page: str, path: Path) -> Path:
+    """Write a finished page as UTF-8, whatever the locale; ViewError if it cannot be."""
     try:
         path.write_text(page, encoding="utf-8")
     except OSError as error:
