@@ -121,6 +121,36 @@ def emit_view(
     print_files([output], len(result.nodes), len(result.relationships))
 
 
+def emit_saved_view(
+    ctx: Context,
+    store: Store,
+    saved: Any,
+    values: dict[str, Any],
+    result: Any,
+    output: Path,
+    *,
+    layout: str = "force",
+    limit: int = 1500,
+) -> None:
+    """A saved query's answer as a view (`render`, `query run --format html`): its `view:`
+    columns as they are, or everything it and its entity parameters name."""
+    from oversight.queries.runner import parameter_ids, view_result
+
+    emit_view(
+        store,
+        view_result(saved, result),
+        output,
+        title=saved.title,
+        query=saved.name,
+        parameters=values,
+        layout=layout,
+        limit=limit,
+        also=parameter_ids(store, saved, values),
+        focused=bool(saved.view),
+        facts_only=ctx.facts_only,
+    )
+
+
 def print_files(files: list[Path], nodes: int, relationships: int) -> None:
     names = ", ".join(str(f) for f in files)
     if len(files) > 3:

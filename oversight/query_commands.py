@@ -14,11 +14,7 @@ import click
 from oversight.context import QUERIES_DIR, RAW, say
 
 if TYPE_CHECKING:
-    from typing import Any
-
     from oversight.context import Context
-    from oversight.graph.result import Result
-    from oversight.graph.store import Store
     from oversight.queries.library import SavedQuery
 
 FORMATS = ("table", "csv", "json", "html")
@@ -112,8 +108,8 @@ def run_command(
     Table and CSV output leave out the columns the header's `view` names for the graph
     view; JSON has every column; HTML draws the view columns.
     """
-    from oversight.context import emit, infer_format
-    from oversight.queries.runner import example_values, parse_text_values, run, view_result
+    from oversight.context import emit, emit_saved_view, infer_format
+    from oversight.queries.runner import example_values, parse_text_values, run
 
     fmt = fmt or infer_format(output)
     saved = _get(name)
@@ -122,7 +118,9 @@ def run_command(
     with obj.store(read_only=True) as store:
         result = run(store, saved, values, say=say, facts_only=obj.facts_only)
         if fmt == "html":
-            _view(obj, store, saved, values, view_result(saved, result), output)
+            if output is None:
+                raise click.UsageError("--format html needs -o FILE.html")
+            emit_saved_view(obj, store, saved, values, result, output)
             return
         if fmt in ("table", "csv") and saved.view:
             from oversight.visualise.rows import without
@@ -130,33 +128,6 @@ def run_command(
             result = without(result, saved.view)
         # The HTML view looks up the citations of what it shows: the store is still open.
         emit(result, fmt, output, title=saved.title, subtitle=saved.text, store=store, raw=raw)
-
-
-def _view(
-    obj: Context,
-    store: Store,
-    saved: SavedQuery,
-    values: dict[str, Any],
-    result: Result,
-    output: Path | None,
-) -> None:
-    """The HTML view: the graph of what the result names, beside its table."""
-    from oversight.context import emit_view
-    from oversight.queries.runner import parameter_ids
-
-    if output is None:
-        raise click.UsageError("--format html needs -o FILE.html")
-    emit_view(
-        store,
-        result,
-        output,
-        title=saved.title,
-        query=saved.name,
-        parameters=values,
-        also=parameter_ids(store, saved, values),
-        focused=bool(saved.view),
-        facts_only=obj.facts_only,
-    )
 
 
 def _escape(text: str) -> str:

@@ -9,6 +9,7 @@ import click
 from oversight.context import (
     RAW,
     Context,
+    emit_saved_view,
     emit_view,
     pass_context,
     print_files,
@@ -47,32 +48,14 @@ def render(
 ) -> None:
     """Draw saved query NAME as one self-contained HTML file."""
     from oversight.queries.library import get_query
-    from oversight.queries.runner import (
-        example_values,
-        parameter_ids,
-        parse_text_values,
-        run,
-        view_result,
-    )
+    from oversight.queries.runner import example_values, parse_text_values, run
 
     saved = get_query(name, ctx.queries_dirs)
     values = example_values(saved) if example else {}
     values.update(parse_text_values(saved, params))
     with ctx.store(read_only=True) as store:
-        result = view_result(saved, run(store, saved, values, say=say, facts_only=ctx.facts_only))
-        emit_view(
-            store,
-            result,
-            output,
-            title=saved.title,
-            query=saved.name,
-            parameters=values,
-            layout=layout,
-            limit=limit,
-            also=parameter_ids(store, saved, values),
-            focused=bool(saved.view),
-            facts_only=ctx.facts_only,
-        )
+        result = run(store, saved, values, say=say, facts_only=ctx.facts_only)
+        emit_saved_view(ctx, store, saved, values, result, output, layout=layout, limit=limit)
 
 
 @click.command()
