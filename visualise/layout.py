@@ -116,7 +116,9 @@ def _radial_start(n: int, links: list[tuple[int, int]]) -> tuple[list[float], li
 
 def _repulsion(xs: list[float], ys: list[float], k: float) -> tuple[list[float], list[float]]:
     """Repulsion k²/d between nodes closer than 2k, found through a grid of 2k cells (as
-    (dx, dy) = (ex, ey) k²/d², which spares a square root per pair: this loop is the cost)."""
+    (dx, dy) = (ex, ey) k²/d², which spares a square root per pair: this loop is the cost).
+    Each pair is met once and pushes both its nodes: a cell with itself and with four of its
+    eight neighbours (the other four meet it from their side)."""
     cell = 2 * k
     reach, k2 = cell * cell, k * k
     grid: dict[tuple[int, int], list[int]] = defaultdict(list)
@@ -125,24 +127,28 @@ def _repulsion(xs: list[float], ys: list[float], k: float) -> tuple[list[float],
     dx = [0.0] * len(xs)
     dy = [0.0] * len(xs)
     for (cx, cy), members in grid.items():
-        near = [
-            j for ox in (-1, 0, 1) for oy in (-1, 0, 1) for j in grid.get((cx + ox, cy + oy), ())
+        beside = [
+            j
+            for key in ((cx + 1, cy - 1), (cx + 1, cy), (cx + 1, cy + 1), (cx, cy + 1))
+            for j in grid.get(key, ())
         ]
-        for i in members:
+        for place, i in enumerate(members):
             xi, yi = xs[i], ys[i]
             fx = fy = 0.0
-            for j in near:
-                if i == j:
-                    continue
+            for j in members[place + 1 :] + beside:
                 ex, ey = xi - xs[j], yi - ys[j]
                 d2 = ex * ex + ey * ey
-                if d2 == 0:
-                    ex, ey = (i - j) * 0.1, 0.1
-                    d2 = ex * ex + ey * ey
                 if d2 < reach:
+                    if d2 == 0:
+                        ex, ey = (i - j) * 0.1, 0.1
+                        d2 = ex * ex + ey * ey
                     push = k2 / d2
-                    fx += ex * push
-                    fy += ey * push
+                    ex *= push
+                    ey *= push
+                    fx += ex
+                    fy += ey
+                    dx[j] -= ex
+                    dy[j] -= ey
             dx[i] += fx
             dy[i] += fy
     return dx, dy
