@@ -362,9 +362,15 @@ class _Normaliser:
         self.store = store
         self.by_internal: dict[InternalId, Node] = {}
         self.pending: list[dict[str, Any]] = []
+        self.rels: dict[InternalId, Relationship] = {}  # one record per relationship
 
     def result(self, columns: list[str], rows: list[list[Any]]) -> Result:
-        self._index(rows)
+        for row in rows:
+            for value in row:
+                if isinstance(value, dict | list):
+                    self._index(value)
+        if not self.by_internal and not self.pending:  # plain values only: nothing to convert
+            return Result(columns=columns, rows=[tuple(row) for row in rows])
         missing = {_internal(rel[end]) for rel in self.pending for end in ("_SRC", "_DST")} - set(
             self.by_internal
         )
@@ -376,17 +382,25 @@ class _Normaliser:
         return result
 
     def _index(self, value: Any) -> None:
-        """First pass: remember every node by internal id and every relationship to resolve."""
+        """First pass: remember every node by internal id and every relationship to resolve.
+
+        A node's or relationship's own values hold no graph elements: not searched."""
         if isinstance(value, dict):
             if "_LABEL" in value and "_SRC" in value:
                 self.pending.append(value)
-            elif "_LABEL" in value and "_ID" in value:
-                self.by_internal[_internal(value["_ID"])] = _node(value)
+                return
+            if "_LABEL" in value and "_ID" in value:
+                internal = _internal(value["_ID"])
+                if internal not in self.by_internal:
+                    self.by_internal[internal] = _node(value)
+                return
             for item in value.values():
-                self._index(item)
+                if isinstance(item, dict | list):
+                    self._index(item)
         elif isinstance(value, list):
             for item in value:
-                self._index(item)
+                if isinstance(item, dict | list):
+                    self._index(item)
 
     def _convert(self, value: Any) -> Any:
         if isinstance(value, dict):
@@ -396,13 +410,17 @@ class _Normaliser:
                     tuple(self._convert(r) for r in value["_RELS"]),
                 )
             if "_LABEL" in value and "_SRC" in value:
-                return Relationship(
-                    id=str(value.get("id") or _internal(value["_ID"])),
-                    type=value["_LABEL"],
-                    start=self.by_internal[_internal(value["_SRC"])].id,
-                    end=self.by_internal[_internal(value["_DST"])].id,
-                    properties=clean_properties(value),
-                )
+                internal = _internal(value["_ID"])
+                rel = self.rels.get(internal)
+                if rel is None:
+                    rel = self.rels[internal] = Relationship(
+                        id=str(value.get("id") or internal),
+                        type=value["_LABEL"],
+                        start=self.by_internal[_internal(value["_SRC"])].id,
+                        end=self.by_internal[_internal(value["_DST"])].id,
+                        properties=clean_properties(value),
+                    )
+                return rel
             if "_LABEL" in value and "_ID" in value:
                 return self.by_internal[_internal(value["_ID"])]
             return {k: self._convert(v) for k, v in value.items()}
