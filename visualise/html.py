@@ -12,15 +12,19 @@ from __future__ import annotations
 import datetime as dt
 import json
 from dataclasses import dataclass, field
+from functools import cache
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from oversight.graph.errors import OversightError
 from oversight.graph.result import Node, Relationship, Result, json_ready, plain
 from oversight.graph.result import Path as GraphPath
 from oversight.graph.schema import schema
 from oversight.visualise.network import result_graph
+
+if TYPE_CHECKING:
+    from jinja2 import Template
 
 DEFAULT_LIMIT = 1500
 LAYOUTS = ("force", "hierarchical")
@@ -59,13 +63,26 @@ class ViewSpec:
 
 def _safe_json(value: Any) -> str:
     """JSON that cannot close the script element it sits in (NaN and infinities as null)."""
-    text = json.dumps(json_ready(value), ensure_ascii=False, default=str, allow_nan=False)
+    try:  # most data has no NaN: copying it all through json_ready first was a third of the cost
+        text = json.dumps(value, ensure_ascii=False, default=str, allow_nan=False)
+    except ValueError:  # "Out of range float values are not JSON compliant"
+        text = json.dumps(json_ready(value), ensure_ascii=False, default=str, allow_nan=False)
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
+@cache
 def _vis_js() -> str:
     lib = resources.files("pyvis") / "lib" / "vis-9.1.2"
     return (lib / "vis-network.min.js").read_text(encoding="utf-8")
+
+
+@cache
+def _template() -> Template:
+    """The page template, compiled once a process (compiling it took longer than rendering)."""
+    from jinja2 import Template
+
+    text = (resources.files("oversight.visualise.templates") / "view.html").read_text("utf-8")
+    return Template(text, autoescape=True)
 
 
 def _hover(heading: str, data: dict[str, Any]) -> str:
@@ -129,19 +146,26 @@ def _mark_passages(details: dict[str, Any], result: Result, around: Result | Non
 def _vis_elements(
     graph: Any, evidence: dict[str, list[dict[str, Any]]], details: dict[str, Any], root: str | None
 ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-    """A networkx graph's nodes and edges as pyvis makes them, with their details."""
-    from pyvis.network import Network
+    """A networkx graph's nodes and edges as pyvis makes them, with their details.
+
+    pyvis's own Node and Edge, not its Network: Network.add_node and add_edge look each id up
+    in a list (quadratic, a tenth of a 1,000-node view's time), to refuse duplicates that a
+    networkx graph cannot hold.
+    """
+    from pyvis.edge import Edge
+    from pyvis.node import Node as VisNode
 
     styles = {label.name: label for label in schema().labels}
-    net = Network(directed=True)
+    nodes: list[dict[str, Any]] = []
+    edges: list[dict[str, Any]] = []
     for node_id, data in graph.nodes(data=True):
         style = styles.get(data["label"])
-        net.add_node(
+        vis = VisNode(
             node_id,
+            style.shape if style else "dot",
             label=str(data.get("name") or node_id),
-            title=_hover(f"{data['label']} · {node_id}", data),
             color=style.colour if style else "#999999",
-            shape=style.shape if style else "dot",
+            title=_hover(f"{data['label']} · {node_id}", data),
             kind=data["label"],  # not `group`: vis would recolour by group
             # An inferred claim is drawn dashed, so that it never passes for a stated one.
             **({"shapeProperties": {"borderDashes": [5, 5]}} if data.get("inferred") else {}),
@@ -149,11 +173,13 @@ def _vis_elements(
             **(ROOT if node_id == root else {}),
             **_node_days(data),
         )
+        nodes.append(vis.options)
         details[node_id] = _detail(data["label"], node_id, data, evidence)
     for start, end, key, data in graph.edges(keys=True, data=True):
-        net.add_edge(
+        vis = Edge(
             start,
             end,
+            directed=True,
             id=key,
             title=_hover(data["type"], data),
             kind=data["type"],
@@ -161,9 +187,10 @@ def _vis_elements(
             **({"dashes": True, "inferred": True} if data.get("inferred") else {}),
             **_edge_days(data),
         )
+        edges.append(vis.options)
         details[key] = _detail(data["type"], key, data, evidence)
-    _bend_parallel(net.edges)
-    return net.nodes, net.edges
+    _bend_parallel(edges)
+    return nodes, edges
 
 
 def _detail(
@@ -296,8 +323,6 @@ def check_size(result: Result, limit: int) -> None:
 
 
 def render_page(data: dict[str, Any], spec: ViewSpec) -> str:
-    from jinja2 import Template
-
     if spec.layout not in LAYOUTS:
         raise ViewError(f"unknown layout '{spec.layout}' (one of {', '.join(LAYOUTS)})")
     kinds = {n["kind"] for n in data["nodes"]}
@@ -313,13 +338,7 @@ def render_page(data: dict[str, Any], spec: ViewSpec) -> str:
         for kind in sorted(kinds - set(schema().label_names))
     ]
     params = ", ".join(f"{k}={v}" for k, v in spec.parameters.items())
-    template = Template(
-        (resources.files("oversight.visualise.templates") / "view.html").read_text(
-            encoding="utf-8"
-        ),
-        autoescape=True,
-    )
-    return template.render(
+    return _template().render(
         title=spec.title,
         query=spec.query,
         parameters=params,
