@@ -9,20 +9,22 @@
 
 MATCH (i:Inspection)-[:FOUND]->(f:Finding)
   WHERE f.kind IN $kinds
+// Each finding's wording lowered once, not once per term.
+WITH i, f, toLower(f.name) AS name, toLower(coalesce(f.text, '')) AS text
 UNWIND $terms AS term
-WITH i, f, term
-  WHERE toLower(f.name) CONTAINS toLower(term)
-     OR toLower(coalesce(f.text, '')) CONTAINS toLower(term)
+WITH i, f, name, text, term
+  WHERE name CONTAINS toLower(term) OR text CONTAINS toLower(term)
 WITH i, f, collect(DISTINCT term) AS matched
-// Whom each finding concerns, by name.
-OPTIONAL MATCH (f)-[c:CONCERNS]->(x)
-WITH i, f, matched, c, x
-  ORDER BY x.name
+// Whom each finding concerns, by name. (The labels are the ones CONCERNS reaches: spelt out,
+// LadybugDB reads four tables, not every one; and only the properties pass the WITH.)
+OPTIONAL MATCH (f)-[c:CONCERNS]->(x:Person|Post|Body|Service)
+WITH i, f, matched, c.stance AS stance, x.id AS x_id, x.name AS x_name
+  ORDER BY x_name
   SKIP 0
 // (Guarded: LadybugDB reads a null string in + as '', where Neo4j makes the whole null.)
 WITH i, f, matched,
-     coalesce(collect(CASE WHEN x IS NOT NULL
-                           THEN x.name + ' (' + coalesce(c.stance, 'no stance') + ')' END),
+     coalesce(collect(CASE WHEN x_id IS NOT NULL
+                           THEN x_name + ' (' + coalesce(stance, 'no stance') + ')' END),
               []) AS concerned
 RETURN i.name AS inspection,
        coalesce(i.start_date, i.published_date) AS date,
