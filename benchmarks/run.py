@@ -215,7 +215,7 @@ def _load_once(data: Path, db: Path) -> dict[str, Any]:
 
     peak = []  # the peak resident memory so far, after each phase
     began = time.perf_counter()
-    dataset = read_dataset([data])
+    dataset = read_dataset([data], lines=False)
     read = time.perf_counter()
     peak.append(_peak_mb())
     nodes, rels = graph_rows(dataset)
@@ -257,7 +257,7 @@ def _write_vs_copy(data: Path, folder: Path, runs: int) -> dict[str, Any]:
     for path in sorted(data.glob("*.yaml")):
         read_yaml(path)
     yaml_s = time.perf_counter() - began
-    dataset = read_dataset([data])
+    dataset = read_dataset([data], lines=False)
     writes, stores, copies, counts = [], [], [], []
     for run in range(runs):
         for kind in ("write", "copy") if run % 2 == 0 else ("copy", "write"):
@@ -391,7 +391,7 @@ def _load_neo4j_once(data: Path, uri: str) -> dict[str, Any]:
     from oversight.loaders.dataset import graph_rows, read_dataset
 
     began = time.perf_counter()
-    nodes, rels = graph_rows(read_dataset([data]))
+    nodes, rels = graph_rows(read_dataset([data], lines=False))
     rows = time.perf_counter()
     with Neo4jStore(uri, user="neo4j", password=NEO4J_PASSWORD) as store:
         store.load(nodes, rels)

@@ -158,21 +158,34 @@ def _collector_paused() -> Iterator[None]:
             gc.enable()
 
 
-def read_dataset(paths: Iterable[Path] = (BUNDLED,), model: Schema | None = None) -> Dataset:
-    """Read, merge and check every record; raise DatasetError at the first problem."""
-    with _collector_paused():
-        return _read_dataset(paths, model)
+def read_dataset(
+    paths: Iterable[Path] = (BUNDLED,), model: Schema | None = None, *, lines: bool = True
+) -> Dataset:
+    """Read, merge and check every record; raise DatasetError at the first problem.
 
-
-def _read_dataset(paths: Iterable[Path], model: Schema | None) -> Dataset:
-    builder = _Builder(model or schema())
+    With `lines` every record knows the file:line of each of its keys (verify and review
+    report them). Without, files are read fast and records have no lines (`load` needs none
+    once all is well); the first problem found has the files read again with lines, so
+    its error names the line all the same.
+    """
     paths = list(paths)
+    with _collector_paused():
+        if lines:
+            return _read_dataset(paths, model, lines=True)
+        try:
+            return _read_dataset(paths, model, lines=False)
+        except DatasetError:
+            return _read_dataset(paths, model, lines=True)  # raises it again, with the line
+
+
+def _read_dataset(paths: list[Path], model: Schema | None, *, lines: bool) -> Dataset:
+    builder = _Builder(model or schema())
     files = dataset_files(paths)
     if not files:
         raise DatasetError(Where(paths[0] if paths else Path("."), 0), "no .yaml files here")
     for path in files:
         try:
-            content = read_yaml(path)
+            content = read_yaml(path, lines=lines)
         except YamlError as error:
             raise DatasetError(Where(error.path, error.line), error.message) from error
         builder.add_file(path, content)
@@ -181,13 +194,26 @@ def _read_dataset(paths: Iterable[Path], model: Schema | None) -> Dataset:
     return dataset
 
 
+def _line(mapping: dict[str, Any], default: int = 0) -> int:
+    """A mapping's line: a LineDict's own, 0 for a plain dict (read without lines)."""
+    return mapping.line if isinstance(mapping, LineDict) else default
+
+
+def _line_of(mapping: dict[str, Any], key: str) -> int:
+    return mapping.line_of(key) if isinstance(mapping, LineDict) else 0
+
+
+def _key_lines(mapping: dict[str, Any]) -> dict[str, int]:
+    return mapping.key_lines if isinstance(mapping, LineDict) else {}
+
+
 class _Builder:
     def __init__(self, model: Schema) -> None:
         self.schema = model
         self.keys = model.relationship_keys()
         self.nodes: dict[str, NodeRecord] = {}
-        self.extensions: list[tuple[str, LineDict, Where]] = []
-        self.pending_rels: list[tuple[str, LineDict, Where]] = []  # (owner id, record, where)
+        self.extensions: list[tuple[str, dict[str, Any], Where]] = []
+        self.pending_rels: list[tuple[str, dict[str, Any], Where]] = []  # (owner id, record, where)
 
     # --- reading -------------------------------------------------------------------
 
@@ -198,12 +224,12 @@ class _Builder:
             line = getattr(content, "line", 1)
             raise DatasetError(Where(path, line), "expected a list of records (`- id: ...`)")
         for item in content:
-            if not isinstance(item, LineDict):
+            if not isinstance(item, dict):
                 raise DatasetError(Where(path, 0), f"expected a record, found {item!r:.40}")
             self._add_record(path, item)
 
-    def _add_record(self, path: Path, record: LineDict) -> None:
-        where = Where(path, record.line)
+    def _add_record(self, path: Path, record: dict[str, Any]) -> None:
+        where = Where(path, _line(record))
         if "id" in record and "extend" in record:
             raise DatasetError(where, "a record has `id` or `extend`, not both")
         if "extend" in record:
@@ -227,26 +253,26 @@ class _Builder:
             checked = node_model(label.name)(**values).model_dump(exclude_none=True)
         except ValidationError as error:
             key, message = first_error(error)
-            line = record.line_of(key) if key else record.line
+            line = _line_of(record, key) if key else _line(record)
             raise DatasetError(Where(path, line), f"{label.name} '{node_id}': {message}") from error
         if not checked.get("name"):
             raise DatasetError(where, f"{label.name} '{node_id}' needs a `name`")
         if label.name == "Source" and "file" in checked:
             problem = text_name_problem(checked["file"])
             if problem:
-                at = Where(path, record.line_of("file"))
+                at = Where(path, _line_of(record, "file"))
                 raise DatasetError(at, f"Source '{node_id}': file {checked['file']!r} {problem}")
         node = NodeRecord(
-            node_id, label, checked, where, self._cites(path, record), record.key_lines
+            node_id, label, checked, where, self._cites(path, record), _key_lines(record)
         )
         self.nodes[node_id] = node
         self.pending_rels.append((node_id, record, where))
 
-    def _cites(self, path: Path, record: LineDict) -> list[Cite]:
+    def _cites(self, path: Path, record: dict[str, Any]) -> list[Cite]:
         raw = record.get("cite")
         if raw is None:
             return []
-        line = record.line_of("cite")
+        line = _line_of(record, "cite")
         if not isinstance(raw, list):
             raise DatasetError(Where(path, line), "`cite` must be a list of citations")
         cites = []
@@ -260,7 +286,7 @@ class _Builder:
                 cite = Citation(**item)
             except ValidationError as error:
                 key, message = first_error(error)
-                at = item.line_of(key) if key and isinstance(item, LineDict) else item_line
+                at = _line_of(item, key) if key else item_line
                 raise DatasetError(Where(path, at), f"citation: {message}") from error
             if not cite.quote and not cite.ref:
                 raise DatasetError(Where(path, item_line), "a citation needs a `quote` or a `ref`")
@@ -287,7 +313,7 @@ class _Builder:
             if extra:
                 key = sorted(extra)[0]
                 raise DatasetError(
-                    Where(where.path, record.line_of(key)),
+                    Where(where.path, _line_of(record, key)),
                     f"extend may add only `cite` and relationships, not '{key}'",
                 )
             node.cites.extend(self._cites(where.path, record))
@@ -300,11 +326,13 @@ class _Builder:
         self._check_citations(dataset)
         return dataset
 
-    def _relationships(self, owner: str, record: LineDict, where: Where) -> Iterable[RelRecord]:
+    def _relationships(
+        self, owner: str, record: dict[str, Any], where: Where
+    ) -> Iterable[RelRecord]:
         for key, (reltype, reverse) in self.keys.items():
             if key not in record:
                 continue
-            line = record.line_of(key)
+            line = _line_of(record, key)
             entries = record[key] if isinstance(record[key], list) else [record[key]]
             for entry in entries:
                 yield self._relationship(
@@ -319,9 +347,9 @@ class _Builder:
         lines: dict[str, Where] = {}
         if isinstance(entry, str):
             other, values = entry, {}
-        elif isinstance(entry, LineDict):
-            where = Where(where.path, entry.line)
-            lines = {key: Where(where.path, line) for key, line in entry.key_lines.items()}
+        elif isinstance(entry, dict):
+            where = Where(where.path, _line(entry, where.line))
+            lines = {key: Where(where.path, line) for key, line in _key_lines(entry).items()}
             other = entry.get(end_key)
             if not isinstance(other, str):
                 raise DatasetError(where, f"`{key}` entry needs `{end_key}: <id>`")
@@ -330,7 +358,7 @@ class _Builder:
                 values = rel_model(reltype)(**values).model_dump(exclude_none=True)
             except ValidationError as error:
                 bad, message = first_error(error)
-                at = Where(where.path, entry.line_of(bad)) if bad else where
+                at = Where(where.path, _line_of(entry, bad)) if bad else where
                 raise DatasetError(at, f"{reltype.name}: {message}") from error
             cites = self._cites(where.path, entry)
         else:

@@ -7,6 +7,7 @@ from typing import Any
 
 import yaml
 from oversight.graph.inputs import InputError, read_file
+from oversight.loaders import fastyaml
 
 _Base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
@@ -66,11 +67,13 @@ class YamlError(Exception):
 MAX_BYTES = 64 * 1024 * 1024
 
 
-def read_yaml(path: Path, *, within: Path | None = None) -> Any:
+def read_yaml(path: Path, *, within: Path | None = None, lines: bool = True) -> Any:
     """Parse one file; syntax and encoding errors become YamlError with the line.
 
-    Only a regular file of at most MAX_BYTES is read (inside `within` if given): see
-    graph/inputs.py.
+    With `lines`, every mapping is a LineDict. Without, the file is read fast where that
+    gives the same data (loaders/fastyaml.py), as plain dicts with no lines; a file it
+    cannot vouch for is read with lines all the same. Only a regular file of at most
+    MAX_BYTES is read (inside `within` if given): see graph/inputs.py.
     """
     try:
         data = read_file(
@@ -89,6 +92,10 @@ def read_yaml(path: Path, *, within: Path | None = None) -> Any:
     except UnicodeDecodeError as error:
         line = data[: error.start].count(b"\n") + 1
         raise YamlError(path, line, "not UTF-8 text; save the file as UTF-8") from error
+    if not lines:
+        data = fastyaml.load(text)
+        if data is not fastyaml.UNSURE:
+            return data
     try:
         return yaml.load(text, Loader=_LineLoader)
     except yaml.reader.ReaderError as error:

@@ -180,7 +180,7 @@ def load(
         if verbose:
             click.echo(text, err=True)
 
-    dataset = read_dataset(paths or (BUNDLED,))
+    dataset = read_dataset(paths or (BUNDLED,), lines=False)  # an error is read again with lines
     nodes, rels = graph_rows(dataset)
     total = sum(map(len, nodes.values())) + sum(map(len, rels.values()))
     say(f"validated {len(dataset.nodes)} records and {total - len(dataset.nodes)} relationships")
