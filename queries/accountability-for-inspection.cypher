@@ -8,7 +8,10 @@
 // param inspection: entity Inspection, example "inspection/ofsted-2017" -- the inspection (an id or a name)
 // view: inspection_node, found, finding_node, concerns, criticised_node, accountable, post_node, holds, person_node
 
-MATCH (i:Inspection {id: $inspection})-[found:FOUND]->(f:Finding)-[concerns:CONCERNS]->(x)
+// (x's labels are the ones CONCERNS reaches: spelt out, LadybugDB plans and reads four
+// tables, not every one.)
+MATCH (i:Inspection {id: $inspection})-[found:FOUND]->(f:Finding)
+      -[concerns:CONCERNS]->(x:Person|Post|Body|Service)
   WHERE concerns.stance = 'criticised'
 // A criticised post answers for itself; for a body or service, the posts accountable for it
 // or for what it is part of.

@@ -31,8 +31,8 @@ UNWIND parts + overseers + lines AS step
 WITH DISTINCT step
   WHERE step.rel_id IS NOT NULL
 // The step itself, as a one-hop path for the graph view.
-// (The labels spare LadybugDB a scan of every table for the id.)
-MATCH step_path = (b)-[s:PART_OF|OVERSEES|ACCOUNTABLE_FOR|CHAIRS|REPORTS_TO]-
+// (The labels, b's too, spare LadybugDB a scan of every table.)
+MATCH step_path = (b:Service|Body|Post|Person)-[s:PART_OF|OVERSEES|ACCOUNTABLE_FOR|CHAIRS|REPORTS_TO]-
                   (a:Service|Body|Post|Person {id: step.above_id})
   WHERE s.id = step.rel_id
 // The people in each post or body above: holders, chairs and members, by name.
