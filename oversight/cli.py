@@ -1,33 +1,40 @@
 """The `oversight` command line: wires graph/, loaders/, queries/ and visualise/ together.
 
-Imports of the heavy libraries (the stores, neo4j, pyvis, networkx) happen inside commands so
-that `oversight --help` stays fast.
+`oversight --help` imports click and this module, and context.py for the root options, and
+nothing else of ours: every command but `load` lives in its own module, imported when it runs,
+and the help lists them from LAZY_COMMANDS. The heavy libraries (the stores, neo4j, pyvis,
+networkx, rich, pydantic, yaml) are imported inside the commands that use them
+(tests/test_cli.py checks both).
 """
 
 from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import click
 
-from oversight.context import (
-    FORMATS,
-    QUERIES_DIR,
-    RAW,
-    Context,
-    emit,
-    pass_context,
-)
-
-if TYPE_CHECKING:
-    from oversight.graph.result import Result
-    from oversight.graph.store import Store
+from oversight import __version__
+from oversight.context import QUERIES_DIR, Context, pass_context
+from oversight.context import where as _where
 
 # Commands in their own modules, imported only when run: `oversight --help` lists them from
 # this table (tests/test_cli.py checks each line against the command's own help).
 LAZY_COMMANDS: dict[str, tuple[str, str]] = {
+    "stats": (
+        "oversight.graph_commands:stats",
+        "Count nodes per label and relationships per type.",
+    ),
+    "schema": ("oversight.graph_commands:schema", "Print the data model as Markdown."),
+    "verify": (
+        "oversight.graph_commands:verify",
+        "Check every quote is in its source and says what its claim records.",
+    ),
+    "cypher": (
+        "oversight.graph_commands:cypher",
+        "Run an ad-hoc Cypher QUERY (read-only unless --write).",
+    ),
     "query": (
         "oversight.query_commands:query",
         "Saved, parameterised queries that answer investigators' questions.",
@@ -120,7 +127,7 @@ class LazyGroup(click.Group):
     "in saved queries that declare it [env OVERSIGHT_FACTS_ONLY].",
 )
 @click.option("--debug", is_flag=True, help="Show tracebacks.")
-@click.version_option(package_name="oversight")
+@click.version_option(__version__, prog_name="oversight")  # not from package metadata
 @click.pass_context
 def cli(
     ctx: click.Context,
@@ -193,180 +200,6 @@ def load(
         f"loaded {len(dataset.nodes)} nodes and {total - len(dataset.nodes)} relationships "
         f"into {_where(ctx)}"
     )
-
-
-@cli.command()
-@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table")
-@pass_context
-def stats(ctx: Context, fmt: str) -> None:
-    """Count nodes per label and relationships per type."""
-    with ctx.store(read_only=True) as store:
-        counts = store.counts()
-    if fmt == "json":
-        import json
-
-        click.echo(json.dumps(counts, indent=2))
-        return
-    from rich.console import Console
-    from rich.table import Table
-
-    console = Console()
-    for kind, title in (("nodes", "label"), ("relationships", "type")):
-        table = Table(title=f"{kind} in {_where(ctx)}")
-        table.add_column(title)
-        table.add_column("count", justify="right")
-        for name, count in counts[kind].items():
-            table.add_row(name, str(count))
-        table.add_row("total", str(sum(counts[kind].values())), style="bold")
-        console.print(table)
-
-
-@cli.command()
-def schema() -> None:
-    """Print the data model as Markdown."""
-    from oversight.graph.describe import schema_markdown
-
-    click.echo(schema_markdown(), nl=False)
-
-
-@cli.command()
-@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
-@click.option(
-    "--strict",
-    is_flag=True,
-    help="Also fail on an inference a machine can see that is not marked `inferred:` (a "
-    "lineage link whose words share no subject with the finding it follows up; a reporting "
-    "line whose quotes do not name both posts).",
-)
-def verify(paths: tuple[Path, ...], strict: bool) -> None:
-    """Check every quote is in its source and says what its claim records.
-
-    Each failed check is one `file:line: ...` line: a quote not in its source, or one that
-    does not hold the value, unit, grade, date, name or alias recorded, or is too short to
-    say anything. A summary follows: checks run per kind, claims no machine can check per
-    kind, and inferences marked.
-    """
-    from oversight.loaders.dataset import BUNDLED, read_dataset
-    from oversight.loaders.verify import verification
-
-    dataset = read_dataset(paths or (BUNDLED,))
-    found = verification(dataset)
-    failures = found.failures + (found.suspects if strict else [])
-    for failure in failures:
-        click.echo(str(failure))
-    for line in found.summary(dataset):
-        click.echo(line)
-    if failures:
-        first = failures[0]
-        raise click.ClickException(
-            f"{first}"
-            if len(failures) == 1
-            else f"{len(failures)} checks failed, listed above; the first: {first}"
-        )
-    cites = sum(1 for _ in dataset.citations())
-    click.echo(
-        f"ok: {len(dataset.nodes)} nodes, {len(dataset.relationships)} relationships, "
-        f"{cites} citations checked against their sources and their claims"
-    )
-
-
-@cli.command()
-@click.argument("query")
-@click.option(
-    "--param",
-    "-p",
-    "params",
-    multiple=True,
-    metavar="NAME=VALUE",
-    help="A parameter; the value is read as JSON when it parses, else as text.",
-)
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(FORMATS),
-    help="Default: from -o's suffix (.csv, .json, .html), else a table.",
-)
-@click.option("-o", "--output", type=click.Path(path_type=Path), help="Write to a file.")
-@click.option("--write", is_flag=True, help="Allow the query to change the graph.")
-@RAW
-@pass_context
-def cypher(
-    ctx: Context,
-    query: str,
-    params: tuple[str, ...],
-    fmt: str | None,
-    output: Path | None,
-    write: bool,
-    raw: bool,
-) -> None:
-    """Run an ad-hoc Cypher QUERY (read-only unless --write)."""
-    parameters = dict(_parse_param(p) for p in params)
-    _check_bound(query, parameters)
-    with ctx.store(read_only=not write) as store:
-        result = _run_cypher(store, query, parameters, write)
-        if ctx.facts_only:
-            from oversight.graph.result import without_inferred
-
-            result = without_inferred(result)
-        emit(result, fmt, output, title="oversight cypher", subtitle=query, store=store, raw=raw)
-
-
-def _run_cypher(store: Store, query: str, parameters: dict[str, Any], write: bool) -> Result:
-    """The statement, with the command line's way out when a read turns out to write (the
-    gate itself names no flag: the server shows its words too)."""
-    from oversight.graph.gate import StatementRefused
-
-    try:
-        return store.write(query, parameters) if write else store.read(query, parameters)
-    except StatementRefused as refused:
-        if not refused.writes or write:
-            raise
-        reason = f"{refused.reason} (use --write to change the graph)"
-        raise StatementRefused(
-            refused.what, reason, refused.line, refused.column, writes=True
-        ) from None
-
-
-def _check_bound(query: str, parameters: dict[str, Any]) -> None:
-    """A $parameter with no value would be null on one engine and an error on the other: an
-    answer that silently matches nothing, or everything. Say so instead."""
-    from oversight.graph.gate import tokenize
-
-    used = {t.text for t in tokenize(query) if t.kind == "param"}
-    unbound = sorted(used - set(parameters))
-    if unbound:
-        names = ", ".join(f"${name}" for name in unbound)
-        hint = " ".join(f"-p {name}=VALUE" for name in unbound)
-        raise click.UsageError(f"unbound parameter {names}: give a value with {hint}")
-
-
-def _parse_param(text: str) -> tuple[str, Any]:
-    """NAME=VALUE: JSON within bounds (graph/inputs.py), or the text when it is not JSON."""
-    import json
-
-    from oversight.graph.inputs import ValueRefused, loads
-
-    name, sep, value = text.partition("=")
-    if not sep or not name.isidentifier():
-        raise click.BadParameter(f"'{text:.60}' is not NAME=VALUE", param_hint="--param")
-    try:
-        return name, loads(value)
-    except ValueRefused as error:
-        raise click.BadParameter(f"'{name}': {error.message}", param_hint="--param") from None
-    except json.JSONDecodeError:
-        return name, value
-
-
-def _where(ctx: Context) -> str:
-    """The store as messages show it: a Neo4j URI without its secrets, else the file."""
-    import os
-
-    uri = ctx.neo4j or os.environ.get("NEO4J_URI")
-    if uri:
-        from oversight.graph.stores import shown_uri
-
-        return shown_uri(uri)
-    return str(ctx.db or os.environ.get("OVERSIGHT_DB") or "oversight.lbug")
 
 
 class OutputFailed(Exception):

@@ -174,3 +174,15 @@ def infer_format(output: Path | None) -> str:
 def say(text: str) -> None:
     """What a reader should know beside the rows (a name taken for an id, an empty answer)."""
     click.echo(text, err=True)
+
+
+def where(ctx: Context) -> str:
+    """The store as messages show it: a Neo4j URI without its secrets, else the file."""
+    import os
+
+    uri = ctx.neo4j or os.environ.get("NEO4J_URI")
+    if uri:
+        from oversight.graph.stores import shown_uri
+
+        return shown_uri(uri)
+    return str(ctx.db or os.environ.get("OVERSIGHT_DB") or "oversight.lbug")

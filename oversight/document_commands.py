@@ -12,6 +12,8 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
+from oversight.context import where
+
 if TYPE_CHECKING:
     from rich.console import Console
 
@@ -75,7 +77,7 @@ def load_documents(ctx: Context, paths: tuple[Path, ...], report: bool) -> None:
     click.echo(
         f"{len(documents)} document{'s' if len(documents) != 1 else ''}: {counts['new']} new, "
         f"{counts['replaced']} replaced, {unchanged} unchanged; wrote {passages} passages "
-        f"with {mentions} mentions ({written} rows) into {_where(ctx)}"
+        f"with {mentions} mentions ({written} rows) into {where(ctx)}"
     )
 
 
@@ -246,10 +248,3 @@ def _escape(text: str) -> str:
     from rich.markup import escape
 
     return escape(text)
-
-
-def _where(ctx: Context) -> str:
-    import os
-
-    uri = ctx.neo4j or os.environ.get("NEO4J_URI")
-    return uri or str(ctx.db or os.environ.get("OVERSIGHT_DB") or "oversight.lbug")

@@ -58,7 +58,7 @@ def serve(
 
     import uvicorn
 
-    from oversight.cli import _where
+    from oversight.context import where as _where
     from oversight.serve.app import LOOPBACK_HOSTS, Settings, create_app
     from oversight.serve.pool import StorePool
 
