@@ -192,26 +192,25 @@ def _arrow_type(type_: str) -> Any:
 
 def _arrow(columns: list[tuple[str, str]], rows: Rows) -> Any | None:
     """An Arrow table of the rows with these columns, in order; an empty list becomes null, as
-    on the MERGE path. None when a column's type or a value does not fit: MERGE then."""
+    on the MERGE path. None when a column's type or a value does not fit: MERGE then.
+
+    Built a column at a time from plain lists: as fast as `Table.from_pylist`, and without
+    pyarrow.compute, whose import alone took 0.2 s of a 2 s store write."""
     import pyarrow as pa
-    import pyarrow.compute as pc
 
     types = [_arrow_type(type_) for _, type_ in columns]
     if None in types:
         return None
+    arrays = []
     try:
-        fields = [(name, type_) for (name, _), type_ in zip(columns, types, strict=True)]
-        table = pa.Table.from_pylist(rows, schema=pa.schema(fields))
+        for (name, type_), arrow_type in zip(columns, types, strict=True):
+            values = [row.get(name) for row in rows]
+            if type_ == "STRING[]":
+                values = [value or None for value in values]
+            arrays.append(pa.array(values, arrow_type))
     except (pa.ArrowException, TypeError, ValueError, OverflowError):
         return None
-    for position, (name, type_) in enumerate(columns):
-        if type_ == "STRING[]":
-            column = table.column(position)
-            empty = pc.equal(pc.list_value_length(column), 0)
-            if pc.any(empty).as_py():
-                nulls = pc.if_else(empty, pa.scalar(None, column.type), column)
-                table = table.set_column(position, name, nulls)
-    return table
+    return pa.Table.from_arrays(arrays, names=[name for name, _ in columns])
 
 
 def _advance(progress: Progress | None, count: int) -> None:
