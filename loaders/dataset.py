@@ -207,10 +207,32 @@ def _key_lines(mapping: dict[str, Any]) -> dict[str, int]:
     return mapping.key_lines if isinstance(mapping, LineDict) else {}
 
 
+_CITE_KEYS = frozenset(("source", "quote", "ref", "reports", "opinion"))
+
+
+def _plain_cite(item: dict[str, Any], where: Where) -> Cite | None:
+    """The citation when it is already what `Citation` would make of it (text values, a real
+    boolean): most are, and checking that is a fifth of what pydantic takes. None: let
+    `Citation` convert it or say what is wrong."""
+    source, quote, ref, reports = (item.get(key) for key in ("source", "quote", "ref", "reports"))
+    opinion = item.get("opinion", False)
+    if (
+        type(source) is str
+        and (quote is None or type(quote) is str)
+        and (ref is None or type(ref) is str)
+        and (reports is None or type(reports) is str)
+        and type(opinion) is bool
+        and _CITE_KEYS.issuperset(item)
+    ):
+        return Cite(source, quote, ref, reports, opinion, where)
+    return None
+
+
 class _Builder:
     def __init__(self, model: Schema) -> None:
         self.schema = model
         self.keys = model.relationship_keys()
+        self.key_order = {key: order for order, key in enumerate(self.keys)}
         self.nodes: dict[str, NodeRecord] = {}
         self.extensions: list[tuple[str, dict[str, Any], Where]] = []
         self.pending_rels: list[tuple[str, dict[str, Any], Where]] = []  # (owner id, record, where)
@@ -282,24 +304,25 @@ class _Builder:
                 raise DatasetError(
                     Where(path, item_line), "a citation is `{source: ..., quote: ...}`"
                 )
-            try:
-                cite = Citation(**item)
-            except ValidationError as error:
-                key, message = first_error(error)
-                at = _line_of(item, key) if key else item_line
-                raise DatasetError(Where(path, at), f"citation: {message}") from error
-            if not cite.quote and not cite.ref:
-                raise DatasetError(Where(path, item_line), "a citation needs a `quote` or a `ref`")
-            cites.append(
-                Cite(
-                    cite.source,
-                    cite.quote,
-                    cite.ref,
-                    cite.reports,
-                    cite.opinion,
+            cite = _plain_cite(item, Where(path, item_line))
+            if cite is None:
+                try:
+                    checked = Citation(**item)
+                except ValidationError as error:
+                    key, message = first_error(error)
+                    at = _line_of(item, key) if key else item_line
+                    raise DatasetError(Where(path, at), f"citation: {message}") from error
+                cite = Cite(
+                    checked.source,
+                    checked.quote,
+                    checked.ref,
+                    checked.reports,
+                    checked.opinion,
                     Where(path, item_line),
                 )
-            )
+            if not cite.quote and not cite.ref:
+                raise DatasetError(Where(path, item_line), "a citation needs a `quote` or a `ref`")
+            cites.append(cite)
         return cites
 
     # --- merging and checking --------------------------------------------------------
@@ -329,9 +352,9 @@ class _Builder:
     def _relationships(
         self, owner: str, record: dict[str, Any], where: Where
     ) -> Iterable[RelRecord]:
-        for key, (reltype, reverse) in self.keys.items():
-            if key not in record:
-                continue
+        present = self.keys.keys() & record.keys()
+        for key in sorted(present, key=self.key_order.__getitem__) if present else ():
+            reltype, reverse = self.keys[key]
             line = _line_of(record, key)
             entries = record[key] if isinstance(record[key], list) else [record[key]]
             for entry in entries:
@@ -438,6 +461,22 @@ def basis(cites: list[Cite], dataset: Dataset) -> str:
     return next(kind for kind in BASIS_ORDER if kind in kinds)
 
 
+class _BasisMemo:
+    """`basis` of a list of citations, remembered by what it depends on (sources, opinion
+    marks, whom they report): the same few combinations recur across a whole dataset."""
+
+    def __init__(self, dataset: Dataset) -> None:
+        self.dataset = dataset
+        self.known: dict[tuple[tuple[str, bool, str | None], ...], str] = {}
+
+    def __call__(self, cites: list[Cite]) -> str:
+        key = tuple((cite.source, cite.opinion, cite.reports) for cite in cites)
+        found = self.known.get(key)
+        if found is None:
+            found = self.known[key] = basis(cites, self.dataset)
+        return found
+
+
 def _is_inspectorate(node: NodeRecord | None) -> bool:
     return node is not None and node.values.get("kind") == "inspectorate"
 
@@ -455,12 +494,17 @@ def _graph_rows(
 ) -> tuple[dict[str, list[dict[str, Any]]], dict[tuple[str, str, str], list[dict[str, Any]]]]:
     nodes: dict[str, list[dict[str, Any]]] = {label.name: [] for label in model.labels}
     rels: dict[tuple[str, str, str], list[dict[str, Any]]] = {}
+    node_props = {label.name: model.node_properties(label) for label in model.labels}
+    rel_props = {reltype.name: model.rel_properties(reltype) for reltype in model.reltypes}
+    basis_of = _BasisMemo(dataset)
     for node in dataset.nodes.values():
-        row = stored_values(model.node_properties(node.label), node.values)
-        row["id"], row["basis"] = node.id, basis(node.cites, dataset)
-        nodes[node.label.name].append(row)
+        label = node.label.name
+        row = stored_values(node_props[label], node.values)
+        row["id"], row["basis"] = node.id, basis_of(node.cites)
+        nodes[label].append(row)
+        cited_in = rels.setdefault(("CITED_IN", label, "Source"), []) if node.cites else []
         for index, cite in enumerate(node.cites):
-            rels.setdefault(("CITED_IN", node.label.name, "Source"), []).append(
+            cited_in.append(
                 {
                     "id": f"{node.id}|CITED_IN|{cite.source}|{index}",
                     "from_id": node.id,
@@ -471,8 +515,9 @@ def _graph_rows(
                     "opinion": cite.opinion,
                 }
             )
+    labels = {node.id: node.label.name for node in dataset.nodes.values()}
     for rel in dataset.relationships.values():
-        row = stored_values(model.rel_properties(rel.type), rel.values)
+        row = stored_values(rel_props[rel.type.name], rel.values)
         row |= {
             "id": rel.id,
             "from_id": rel.start,
@@ -480,12 +525,7 @@ def _graph_rows(
             "cite_sources": [c.source for c in rel.cites],
             "cite_quotes": [c.quote or "" for c in rel.cites],
             "cite_refs": [c.ref or "" for c in rel.cites],
-            "basis": basis(rel.cites, dataset),
+            "basis": basis_of(rel.cites),
         }
-        key = (
-            rel.type.name,
-            dataset.nodes[rel.start].label.name,
-            dataset.nodes[rel.end].label.name,
-        )
-        rels.setdefault(key, []).append(row)
+        rels.setdefault((rel.type.name, labels[rel.start], labels[rel.end]), []).append(row)
     return {k: v for k, v in nodes.items() if v}, rels
