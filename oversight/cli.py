@@ -1,8 +1,8 @@
 """The `oversight` command line: wires graph/, loaders/, queries/ and visualise/ together.
 
 `oversight --help` imports click and this module, and context.py for the root options, and
-nothing else of ours: every command but `load` lives in its own module, imported when it runs,
-and the help lists them from LAZY_COMMANDS. The heavy libraries (the stores, neo4j, pyvis,
+nothing else of ours: every command lives in its own module, imported when it runs, and the
+help lists them from LAZY_COMMANDS. The heavy libraries (the stores, neo4j, pyvis,
 networkx, rich, pydantic, yaml) are imported inside the commands that use them
 (tests/test_cli.py checks both).
 """
@@ -16,12 +16,15 @@ from typing import Any
 import click
 
 from oversight import __version__
-from oversight.context import QUERIES_DIR, Context, pass_context
-from oversight.context import where as _where
+from oversight.context import QUERIES_DIR, Context
 
 # Commands in their own modules, imported only when run: `oversight --help` lists them from
 # this table (tests/test_cli.py checks each line against the command's own help).
 LAZY_COMMANDS: dict[str, tuple[str, str]] = {
+    "load": (
+        "oversight.graph_commands:load",
+        "Load dataset folders or files (default: the bundled Tower Hamlets dataset).",
+    ),
     "stats": (
         "oversight.graph_commands:stats",
         "Count nodes per label and relationships per type.",
@@ -141,65 +144,6 @@ def cli(
     ctx.obj = Context(db, neo4j, debug)
     ctx.obj.queries_dirs = queries_dirs
     ctx.obj.facts_only = facts_only
-
-
-@cli.command()
-@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
-@click.option("--replace", is_flag=True, help="Empty the store first (in the same transaction).")
-@click.option("-v", "--verbose", is_flag=True, help="Say what each phase did, on stderr.")
-@click.option("--report", is_flag=True, help="With `load documents`: the links per document.")
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["dataset", "ftm"]),
-    default="dataset",
-    show_default=True,
-    help="ftm: one FILE of FollowTheMoney entities (JSON lines); see docs/ftm.md.",
-)
-@pass_context
-def load(
-    ctx: Context, paths: tuple[Path, ...], replace: bool, verbose: bool, report: bool, fmt: str
-) -> None:
-    """Load dataset folders or files (default: the bundled Tower Hamlets dataset).
-
-    Every file is validated before anything is written; the load is one transaction, so an
-    error, Ctrl-C or a killed process leaves the store as it was. `oversight load documents
-    PATH...` is `oversight load-documents PATH...`.
-    """
-    from rich.progress import Progress
-
-    if fmt == "ftm":
-        from oversight.ftm_commands import load_ftm
-
-        load_ftm(ctx, paths, replace=replace, where=_where(ctx))
-        return
-    if paths and paths[0] == Path("documents") and not paths[0].exists():
-        from oversight.document_commands import load_documents
-
-        if len(paths) == 1:
-            raise click.UsageError("load documents needs PATH...")
-        click.get_current_context().invoke(load_documents, paths=paths[1:], report=report)
-        return
-
-    from oversight.loaders.dataset import BUNDLED, graph_rows, read_dataset
-
-    def say(text: str) -> None:
-        if verbose:
-            click.echo(text, err=True)
-
-    dataset = read_dataset(paths or (BUNDLED,), lines=False)  # an error is read again with lines
-    nodes, rels = graph_rows(dataset)
-    total = sum(map(len, nodes.values())) + sum(map(len, rels.values()))
-    say(f"validated {len(dataset.nodes)} records and {total - len(dataset.nodes)} relationships")
-    with ctx.store() as store, Progress(transient=True, disable=verbose) as bar:
-        task = bar.add_task("loading", total=total)
-        say(f"writing to {_where(ctx)} in one transaction")
-        store.load(nodes, rels, replace=replace, progress=lambda n: bar.advance(task, n))
-        say("committed")
-    click.echo(
-        f"loaded {len(dataset.nodes)} nodes and {total - len(dataset.nodes)} relationships "
-        f"into {_where(ctx)}"
-    )
 
 
 class OutputFailed(Exception):

@@ -1,4 +1,5 @@
-"""Commands on the graph as it is: counts, the data model, quote checks and ad-hoc Cypher.
+"""Commands that fill and read the graph: load, counts, the data model, quote checks and
+ad-hoc Cypher.
 
 Apart from cli.py so that `oversight --help` neither compiles nor runs them (cli.py lists them
 from its table).
@@ -16,6 +17,65 @@ from oversight.context import FORMATS, RAW, Context, emit, pass_context, where
 if TYPE_CHECKING:
     from oversight.graph.result import Result
     from oversight.graph.store import Store
+
+
+@click.command()
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--replace", is_flag=True, help="Empty the store first (in the same transaction).")
+@click.option("-v", "--verbose", is_flag=True, help="Say what each phase did, on stderr.")
+@click.option("--report", is_flag=True, help="With `load documents`: the links per document.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["dataset", "ftm"]),
+    default="dataset",
+    show_default=True,
+    help="ftm: one FILE of FollowTheMoney entities (JSON lines); see docs/ftm.md.",
+)
+@pass_context
+def load(
+    ctx: Context, paths: tuple[Path, ...], replace: bool, verbose: bool, report: bool, fmt: str
+) -> None:
+    """Load dataset folders or files (default: the bundled Tower Hamlets dataset).
+
+    Every file is validated before anything is written; the load is one transaction, so an
+    error, Ctrl-C or a killed process leaves the store as it was. `oversight load documents
+    PATH...` is `oversight load-documents PATH...`.
+    """
+    from rich.progress import Progress
+
+    if fmt == "ftm":
+        from oversight.ftm_commands import load_ftm
+
+        load_ftm(ctx, paths, replace=replace, where=where(ctx))
+        return
+    if paths and paths[0] == Path("documents") and not paths[0].exists():
+        from oversight.document_commands import load_documents
+
+        if len(paths) == 1:
+            raise click.UsageError("load documents needs PATH...")
+        click.get_current_context().invoke(load_documents, paths=paths[1:], report=report)
+        return
+
+    from oversight.loaders.dataset import BUNDLED, graph_rows, read_dataset
+
+    def say(text: str) -> None:
+        if verbose:
+            click.echo(text, err=True)
+
+    dataset = read_dataset(paths or (BUNDLED,), lines=False)  # an error is read again with lines
+    nodes, rels = graph_rows(dataset)
+    total = sum(map(len, nodes.values())) + sum(map(len, rels.values()))
+    say(f"validated {len(dataset.nodes)} records and {total - len(dataset.nodes)} relationships")
+    with ctx.store() as store, Progress(transient=True, disable=verbose) as bar:
+        task = bar.add_task("loading", total=total)
+        say(f"writing to {where(ctx)} in one transaction")
+        store.load(nodes, rels, replace=replace, progress=lambda n: bar.advance(task, n))
+        say("committed")
+    click.echo(
+        f"loaded {len(dataset.nodes)} nodes and {total - len(dataset.nodes)} relationships "
+        f"into {where(ctx)}"
+    )
 
 
 @click.command()
