@@ -65,17 +65,16 @@ def load(
 
     dataset = read_dataset(paths or (BUNDLED,), lines=False)  # an error is read again with lines
     nodes, rels = graph_rows(dataset)
+    records = len(dataset.nodes)
+    del dataset  # the rows are all the write needs: the records' memory goes before it
     total = sum(map(len, nodes.values())) + sum(map(len, rels.values()))
-    say(f"validated {len(dataset.nodes)} records and {total - len(dataset.nodes)} relationships")
+    say(f"validated {records} records and {total - records} relationships")
     with ctx.store() as store, Progress(transient=True, disable=verbose) as bar:
         task = bar.add_task("loading", total=total)
         say(f"writing to {where(ctx)} in one transaction")
         store.load(nodes, rels, replace=replace, progress=lambda n: bar.advance(task, n))
         say("committed")
-    click.echo(
-        f"loaded {len(dataset.nodes)} nodes and {total - len(dataset.nodes)} relationships "
-        f"into {where(ctx)}"
-    )
+    click.echo(f"loaded {records} nodes and {total - records} relationships into {where(ctx)}")
 
 
 @click.command()
