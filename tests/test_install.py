@@ -64,6 +64,7 @@ def test_wheel_has_one_top_level_package_and_the_data(wheel: Path) -> None:
         "oversight/data/tower_hamlets/texts/004_d6786859c0070c03.txt",
         "oversight/queries/accountable-for-finding.cypher",
         "oversight/queries/neo4j/shortest-connection.cypher",
+        "oversight/queries/ladybug/shortest-connection.cypher",
         "oversight/visualise/templates/view.html",
     ):
         assert needed in names

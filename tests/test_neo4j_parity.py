@@ -129,30 +129,49 @@ def test_every_property_the_schema_prints_reads_in_cypher_on_both_stores(
 def test_an_engine_s_own_text_runs_on_that_engine_only(
     neo4j_loaded: dict[str, str], loaded_db: Path, tmp_path: Path
 ) -> None:
-    """`neo4j/NAME.cypher` beside `NAME.cypher`: Neo4j runs its own text, LadybugDB the
-    portable one (shortest-connection is the bundled model: allShortestPaths on Neo4j)."""
-    (tmp_path / "neo4j").mkdir()
-    (tmp_path / "probe.cypher").write_text(
-        "// name: probe\n// title: t\n// param x: int, example 1\n"
-        'RETURN "portable" AS ran, $x AS x\n',
-        encoding="utf-8",
-    )
-    (tmp_path / "neo4j" / "probe.cypher").write_text(
-        'RETURN "neo4j" AS ran, $x AS x\n', encoding="utf-8"
-    )
-    args = [
-        "--queries-dir",
-        str(tmp_path),
-        "query",
-        "run",
-        "probe",
-        "--example",
-        "--format",
-        "json",
-    ]
-    assert rows(invoke(neo4j_loaded, *args)) == [{"ran": "neo4j", "x": 1}]
-    embedded = CliRunner().invoke(cli, ["--db", str(loaded_db), *args])
-    assert rows(embedded) == [{"ran": "portable", "x": 1}]
+    """`neo4j/NAME.cypher` and `ladybug/NAME.cypher` beside `NAME.cypher`: each engine runs
+    its own text, never the other's, and the portable one where it has none
+    (shortest-connection is the bundled model: allShortestPaths on Neo4j, ALL SHORTEST on
+    LadybugDB)."""
+    for engine in ("neo4j", "ladybug"):
+        (tmp_path / engine).mkdir()
+    for name in ("probe", "neo4j-only", "ladybug-only"):
+        (tmp_path / f"{name}.cypher").write_text(
+            f"// name: {name}\n// title: t\n// param x: int, example 1\n"
+            'RETURN "portable" AS ran, $x AS x\n',
+            encoding="utf-8",
+        )
+    for engine, name in [
+        ("neo4j", "probe"),
+        ("ladybug", "probe"),
+        ("neo4j", "neo4j-only"),
+        ("ladybug", "ladybug-only"),
+    ]:
+        (tmp_path / engine / f"{name}.cypher").write_text(
+            f'RETURN "{engine}" AS ran, $x AS x\n', encoding="utf-8"
+        )
+
+    def args(name: str) -> list[str]:
+        return [
+            "--queries-dir",
+            str(tmp_path),
+            "query",
+            "run",
+            name,
+            "--example",
+            "--format",
+            "json",
+        ]
+
+    def embedded(name: str) -> list[dict[str, Any]]:
+        return rows(CliRunner().invoke(cli, ["--db", str(loaded_db), *args(name)]))
+
+    assert rows(invoke(neo4j_loaded, *args("probe"))) == [{"ran": "neo4j", "x": 1}]
+    assert embedded("probe") == [{"ran": "ladybug", "x": 1}]
+    assert rows(invoke(neo4j_loaded, *args("ladybug-only"))) == [{"ran": "portable", "x": 1}]
+    assert embedded("neo4j-only") == [{"ran": "portable", "x": 1}]
     bundled = next(q for q in BUNDLED_QUERIES if q.name == "shortest-connection")
     assert "allShortestPaths" in bundled.text_for("neo4j")
-    assert bundled.text_for("ladybug") == bundled.text
+    assert "ALL SHORTEST" in bundled.text_for("ladybug")
+    assert "ALL SHORTEST" not in bundled.text_for("neo4j")
+    assert "allShortestPaths" not in bundled.text_for("ladybug")

@@ -6,13 +6,14 @@ links in `recommendations-followed-up` is pinned here on a small graph, on both 
 
 from __future__ import annotations
 
+import dataclasses
 import json
 
 from oversight.graph.embedded import EmbeddedStore
 from oversight.graph.store import Store
 from oversight.queries import get_query
 from oversight.queries.runner import run
-from test_queries import GOLDEN
+from test_queries import GOLDEN, golden_form
 
 # Recommendation r (inspection i0) followed up by a (i1), a by b (i2), b by c (i3) and c by
 # d (i4): d is four links back, past the three the query follows. e (i1) also follows r up;
@@ -78,3 +79,49 @@ def test_recommendations_of_every_inspection_as_before(loaded: EmbeddedStore) ->
     every = json.loads((GOLDEN / "recommendations-followed-up-all.json").read_text("utf-8"))
     records = run(loaded, get_query("recommendations-followed-up"), {}).records()
     assert records == every
+
+
+# a and b are members of x and of y (two equally short connections), both cited in s (a
+# citation, not a connection), and c is five steps from a, past the four the query walks.
+CONNECTIONS = """
+CREATE (a:Person {id: 'person/a', name: 'A'}), (b:Person {id: 'person/b', name: 'B'}),
+       (x:Body {id: 'body/x', name: 'X'}), (y:Body {id: 'body/y', name: 'Y'}),
+       (s:Source {id: 'source/s', name: 'S'}),
+       (p:Post {id: 'post/p', name: 'P'}), (q:Post {id: 'post/q', name: 'Q'}),
+       (r:Post {id: 'post/r', name: 'R'}), (c:Person {id: 'person/c', name: 'C'}),
+       (a)-[:MEMBER_OF {id: 'a|MEMBER_OF|x'}]->(x), (b)-[:MEMBER_OF {id: 'b|MEMBER_OF|x'}]->(x),
+       (a)-[:MEMBER_OF {id: 'a|MEMBER_OF|y'}]->(y), (b)-[:MEMBER_OF {id: 'b|MEMBER_OF|y'}]->(y),
+       (a)-[:CITED_IN {id: 'a|CITED_IN|s'}]->(s), (b)-[:CITED_IN {id: 'b|CITED_IN|s'}]->(s),
+       (b)-[:HOLDS {id: 'b|HOLDS|p'}]->(p), (p)-[:REPORTS_TO {id: 'p|REPORTS_TO|q'}]->(q),
+       (q)-[:REPORTS_TO {id: 'q|REPORTS_TO|r'}]->(r), (c)-[:HOLDS {id: 'c|HOLDS|r'}]->(r)
+"""
+
+
+def _connections(store: Store, portable: bool = False, **values: object) -> list[tuple]:
+    saved = get_query("shortest-connection")
+    if portable:
+        saved = dataclasses.replace(saved, variants={})
+    result = run(store, saved, values)
+    return sorted(
+        (r["hops"], r["route"], r["steps"], golden_form(r["connection"])) for r in result.records()
+    )
+
+
+def test_shortest_connection_engine_text_answers_as_the_portable_one(store: Store) -> None:
+    """Each engine's own text (allShortestPaths, ALL SHORTEST) gives the portable text's rows:
+    every shortest connection, none through a citation, none past four steps."""
+    store.write(CONNECTIONS)
+    both = _connections(store, from_id="person/a", to_id="person/b")
+    assert both == [
+        (2, ["A", "X", "B"], ["a|MEMBER_OF|x", "b|MEMBER_OF|x"],
+         {"path": ["person/a", "body/x", "person/b"], "steps": ["a|MEMBER_OF|x", "b|MEMBER_OF|x"]}),
+        (2, ["A", "Y", "B"], ["a|MEMBER_OF|y", "b|MEMBER_OF|y"],
+         {"path": ["person/a", "body/y", "person/b"], "steps": ["a|MEMBER_OF|y", "b|MEMBER_OF|y"]}),
+    ]  # fmt: skip
+    assert both == _connections(store, portable=True, from_id="person/a", to_id="person/b")
+    assert len(_connections(store, from_id="person/a", to_id="person/b", limit=1)) == 1
+    four = _connections(store, from_id="person/b", to_id="person/c")
+    assert [(hops, route) for hops, route, _, _ in four] == [(4, ["B", "P", "Q", "R", "C"])]
+    assert four == _connections(store, portable=True, from_id="person/b", to_id="person/c")
+    assert _connections(store, from_id="person/a", to_id="person/c") == []
+    assert _connections(store, portable=True, from_id="person/a", to_id="person/c") == []
