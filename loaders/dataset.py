@@ -18,7 +18,7 @@ from oversight.graph.errors import OversightError
 from oversight.graph.inputs import InputError, check_inside, folder_members
 from oversight.graph.schema import Label, RelType, Schema, schema
 from oversight.loaders.records import Citation, first_error, node_model, rel_model, stored_values
-from oversight.loaders.yamlfile import LineDict, YamlError, read_yaml
+from oversight.loaders.yamlfile import LineDict, YamlError, read_yaml_parts
 from pydantic import ValidationError
 
 # Package data (importlib.resources), so an installed wheel finds it as a checkout does.
@@ -185,10 +185,10 @@ def _read_dataset(paths: list[Path], model: Schema | None, *, lines: bool) -> Da
         raise DatasetError(Where(paths[0] if paths else Path("."), 0), "no .yaml files here")
     for path in files:
         try:
-            content = read_yaml(path, lines=lines)
+            for content in read_yaml_parts(path, lines=lines):  # a part of a big file at a time
+                builder.add_file(path, content)
         except YamlError as error:
             raise DatasetError(Where(error.path, error.line), error.message) from error
-        builder.add_file(path, content)
     dataset = builder.finish()
     dataset.folders = [p if p.is_dir() else p.parent for p in paths]
     return dataset

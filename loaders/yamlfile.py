@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -75,6 +77,42 @@ def read_yaml(path: Path, *, within: Path | None = None, lines: bool = True) -> 
     cannot vouch for is read with lines all the same. Only a regular file of at most
     MAX_BYTES is read (inside `within` if given): see graph/inputs.py.
     """
+    return _parse(path, _read_text(path, within), lines=lines)
+
+
+PART_CHARS = 1 << 20  # about a megabyte of text per part of a big file read without lines
+_RECORD_LIST = re.compile(r"\A(?:[ \t]*(?:#[^\n]*)?\r?\n)*-[ \t\r\n]")
+
+
+def read_yaml_parts(path: Path, *, within: Path | None = None, lines: bool = True) -> Iterator[Any]:
+    """The file's data in parts, each parsed when it is asked for, so a big file is never all
+    Python objects at once (a 50 MB file is 380 MB of them).
+
+    With `lines`, or for a file that is not a list of records, the one part is the whole file
+    (read_yaml). Without, a list of records is cut before a record (a `-` at the start of a
+    line) every PART_CHARS or so, and each part is read fast where it can be. A cut inside
+    something that spans lines (a quoted text, a flow list, an alias of an earlier anchor)
+    makes a part fail to parse: read_dataset then reads every file again whole, with lines,
+    so an error or an answer is always the whole file's.
+    """
+    text = _read_text(path, within)
+    if lines or len(text) <= PART_CHARS or not _RECORD_LIST.match(text):
+        yield _parse(path, text, lines=lines)
+        return
+    start, first_line = 0, 1
+    while start < len(text):
+        cut = text.find("\n-", start + PART_CHARS)
+        while cut != -1 and text[cut + 2 : cut + 3] not in (" ", "\t", "\r", "\n", ""):
+            cut = text.find("\n-", cut + 2)
+        end = len(text) if cut == -1 else cut + 1
+        part = text[start:end]
+        # Lines before the part are given as empty lines, so a line loader's lines are the file's.
+        yield _parse(path, part, lines=False, blank_lines=first_line - 1)
+        first_line += part.count("\n")
+        start = end
+
+
+def _read_text(path: Path, within: Path | None) -> str:
     try:
         data = read_file(
             path,
@@ -88,14 +126,19 @@ def read_yaml(path: Path, *, within: Path | None = None, lines: bool = True) -> 
     if b"\x00" in data[:8192]:
         raise YamlError(path, 0, "not a text file (binary content)")
     try:
-        text = data.decode("utf-8")
+        return data.decode("utf-8")
     except UnicodeDecodeError as error:
         line = data[: error.start].count(b"\n") + 1
         raise YamlError(path, line, "not UTF-8 text; save the file as UTF-8") from error
+
+
+def _parse(path: Path, text: str, *, lines: bool, blank_lines: int = 0) -> Any:
     if not lines:
         data = fastyaml.load(text)
         if data is not fastyaml.UNSURE:
             return data
+    if blank_lines:
+        text = "\n" * blank_lines + text
     try:
         return yaml.load(text, Loader=_LineLoader)
     except yaml.reader.ReaderError as error:

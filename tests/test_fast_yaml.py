@@ -14,7 +14,7 @@ import pytest
 import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from oversight.loaders import fastyaml
+from oversight.loaders import fastyaml, yamlfile
 from oversight.loaders.dataset import BUNDLED, DatasetError, graph_rows, read_dataset
 from oversight.loaders.synth import write_dataset as write_synthetic
 from oversight.loaders.yamlfile import YamlError, _LineLoader, read_yaml
@@ -230,3 +230,51 @@ def test_random_datasets_load_the_same_fast_and_slow(tmp_path: Path) -> None:
     for seed in random.Random(7).sample(range(100), 3):
         folder = write_synthetic(tmp_path / f"s{seed}", 3, 2, seed).folder
         assert graph_rows(read_dataset([folder], lines=False)) == graph_rows(read_dataset([folder]))
+
+
+def test_a_big_file_is_read_in_parts_with_the_same_answer(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A list of records is cut before records into parts read one at a time: the rows are
+    those of the whole file, read with lines (parts of 2 kB here, of 1 MB in use)."""
+    written = write_synthetic(tmp_path / "england", 4, 2, 3)
+    one = tmp_path / "one"
+    one.mkdir()
+    texts = [path.read_text(encoding="utf-8") for path in sorted(written.folder.glob("*.yaml"))]
+    (one / "all.yaml").write_text("".join(texts), encoding="utf-8")
+    monkeypatch.setattr(yamlfile, "PART_CHARS", 2000)
+    parts = list(yamlfile.read_yaml_parts(one / "all.yaml", lines=False))
+    assert len(parts) > 20
+    assert [record for part in parts for record in part] == plain(read_yaml(one / "all.yaml"))
+    assert graph_rows(read_dataset([one], lines=False)) == graph_rows(read_dataset([one]))
+
+
+@pytest.mark.parametrize(
+    ("spanning", "inside"),
+    [
+        ('  name: "A quoted name\n- that goes on"\n', "\n- that"),  # a cut in a quoted text
+        ("  aliases: [one,\n- two]\n", "\n- two"),  # in a flow list (which PyYAML refuses)
+    ],
+)
+def test_a_cut_inside_something_that_spans_lines_still_reads_the_whole_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, spanning: str, inside: str
+) -> None:
+    """Where a cut falls inside a text or list that spans lines, a part fails to parse; the
+    dataset is then read whole, with lines, and gives what the file says."""
+    records = "".join(
+        f"- id: person/p{n}\n  name: Person {n}\n  cite: [{{source: source/s, quote: A}}]\n"
+        for n in range(40)
+    )
+    text = SMALL.replace("  name: Ann Example\n", spanning) + records
+    folder = write_dataset(tmp_path / "data", text)
+    monkeypatch.setattr(yamlfile, "PART_CHARS", text.index(inside) - 1)  # the first cut: there
+    with pytest.raises(YamlError):
+        list(yamlfile.read_yaml_parts(folder / "base.yaml", lines=False))
+    try:
+        whole = read_dataset([folder])
+    except DatasetError as error:
+        with pytest.raises(DatasetError) as fast:
+            read_dataset([folder], lines=False)
+        assert str(fast.value) == str(error)
+        return
+    assert graph_rows(read_dataset([folder], lines=False)) == graph_rows(whole)
