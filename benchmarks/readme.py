@@ -25,6 +25,10 @@ LABELS = {
     "query_p50_ms_max": "query_p50_ms_max (slowest saved query)",
     "render_1000_s": "render_1000_s",
     "help_vs_python_ratio": "help_vs_python_ratio",
+    "big_file_vs_split_ratio": "big_file_vs_split_ratio (N's records in one file ÷ in N+1 files)",
+    "load_time_exponent": "load_time_exponent (k in load time ∝ elements^k, N=38…306)",
+    "load_rss_exponent": "load_rss_exponent (k in peak memory ∝ elements^k)",
+    "big_file_peak_rss_mb": "big_file_peak_rss_mb (one ~50 MB dataset file)",
     "peak_rss_mb": "peak_rss_mb",
     "atomic_write_overhead_s": "atomic_write_overhead_s (scratch copy of the loaded store)",
     "neo4j_load_elements_per_s": "neo4j_load_elements_per_s (same load, real Neo4j 5.26)",
@@ -76,6 +80,25 @@ def section(results: dict[str, Any]) -> str:
         f"{phases['store_s']:g} s (raw COPY of the same rows: "
         f"{results['write_vs_copy']['copy_median_s']:g} s).",
     ]
+    points = (results.get("scaling") or {}).get("points") or []
+    if points:
+        lines += [
+            "",
+            "| authorities | elements | YAML MiB | load s | peak MB |",
+            "|---|---|---|---|---|",
+        ]
+        lines += [
+            f"| {p['authorities']} | {p['elements']:,} | {p['yaml_mb']:g} | {p['total_s']:g} "
+            f"| {p['peak_rss_mb']:g} |"
+            for p in points
+        ]
+    big = results.get("big_file") or {}
+    if big:
+        lines += [
+            "",
+            f"One {big['yaml_mb']:g} MiB file ({big['elements']:,} elements) loads in "
+            f"{big['total_s']:g} s with a peak of {big['peak_rss_mb']:g} MB.",
+        ]
     neo4j = results.get("neo4j") or {}
     lines += ["", "Saved queries with synthetic examples, median of runs (ms):", ""]
     on_neo4j = neo4j.get("queries") or {}
