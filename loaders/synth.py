@@ -1233,6 +1233,7 @@ def examples(plans: list[Plan]) -> dict[str, str]:
         "finding/2017-insufficient-scrutiny": f"finding/{a}-{first.key}-01",
         "body/overview-and-scrutiny": f"body/{a}-scrutiny",
         "service/mash": f"service/{a}-mash",
+        "body/tower-hamlets-council": f"body/{a}-council",
         "person/debbie-jones": dcs,
         "person/rachael-saunders": lead_member,
         "person/brenda-mclaughlin": f"person/inspector-{first.inspectors[0]:03d}",

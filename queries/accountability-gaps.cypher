@@ -5,13 +5,17 @@
 //   inspections, and the posts recorded as accountable for what it is part of (up to three
 //   levels up), where the answer may lie. Most criticised first.
 // param min_findings: int, default 1, example 2 -- only those criticised by at least this many findings
+// param inspected: entity Service|Body, default null, example "body/tower-hamlets-council" -- only findings of inspections of this service or body, or of what is part of it (up to three levels): an authority's council takes in its children's services; null: every inspection
 
 // Criticised services and bodies with no post accountable for them. (Written as two
 // steps, the finding's inspection after: LadybugDB plans the three-hop pattern 40x slower.)
 MATCH (f:Finding)-[c:CONCERNS]->(x:Service|Body)
   WHERE c.stance = 'criticised' AND NOT (x)<-[:ACCOUNTABLE_FOR]-(:Post)
 WITH f, x
+// Only the inspections asked about: of `inspected` or of what is part of it (all if null).
 MATCH (i:Inspection)-[:FOUND]->(f)
+  WHERE $inspected IS NULL
+     OR EXISTS { MATCH (i)-[:INSPECTED]->(:Service|Body)-[:PART_OF*0..3]->(:Service|Body {id: $inspected}) }
 // Inspections listed oldest first (undated last).
 WITH x, f, i
   ORDER BY coalesce(i.start_date, i.published_date), i.name

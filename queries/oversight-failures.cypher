@@ -6,8 +6,13 @@
 //   scrutiny, scrutinise and scrutinising.
 // param terms: list of string, default ["oversight", "scrutin", "grip", "to account", "rigour", "robust challenge", "corporate ownership", "senior leaders", "senior managers", "supervision"] -- wording to look for
 // param kinds: list of string, default ["weakness"], example ["weakness", "recommendation"] -- finding kinds: strength, weakness, recommendation, observation
+// param inspected: entity Service|Body, default null, example "body/tower-hamlets-council" -- only inspections of this service or body, or of what is part of it (up to three levels): an authority's council takes in its children's services; null: every inspection
 
-MATCH (i:Inspection)-[:FOUND]->(f:Finding)
+// Only the inspections asked about: of `inspected` or of what is part of it (all if null).
+MATCH (i:Inspection)
+  WHERE $inspected IS NULL
+     OR EXISTS { MATCH (i)-[:INSPECTED]->(:Service|Body)-[:PART_OF*0..3]->(:Service|Body {id: $inspected}) }
+MATCH (i)-[:FOUND]->(f:Finding)
   WHERE f.kind IN $kinds
 // Each finding's wording lowered once, not once per term.
 WITH i, f, toLower(f.name) AS name, toLower(coalesce(f.text, '')) AS text

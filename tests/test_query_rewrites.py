@@ -125,3 +125,46 @@ def test_shortest_connection_engine_text_answers_as_the_portable_one(store: Stor
     assert four == _connections(store, portable=True, from_id="person/b", to_id="person/c")
     assert _connections(store, from_id="person/a", to_id="person/c") == []
     assert _connections(store, portable=True, from_id="person/a", to_id="person/c") == []
+
+
+# Two authorities: council c1's children's services s1 (with team t1 in them) and council
+# c2's s2, each inspected once; each inspection criticises oversight of something of its own.
+AUTHORITIES = """
+CREATE (c1:Body {id: 'body/c1', name: 'C1'}), (c2:Body {id: 'body/c2', name: 'C2'}),
+       (s1:Service {id: 'service/s1', name: 'S1'}), (s2:Service {id: 'service/s2', name: 'S2'}),
+       (t1:Service {id: 'service/t1', name: 'T1'}),
+       (i1:Inspection {id: 'inspection/i1', name: 'I1', start_date: date('2017-01-01')}),
+       (i2:Inspection {id: 'inspection/i2', name: 'I2', start_date: date('2018-01-01')}),
+       (f1:Finding {id: 'finding/f1', name: 'Weak oversight of T1', kind: 'weakness'}),
+       (f2:Finding {id: 'finding/f2', name: 'Weak oversight of S2', kind: 'weakness'}),
+       (s1)-[:PART_OF {id: 's1|PART_OF|c1'}]->(c1), (t1)-[:PART_OF {id: 't1|PART_OF|s1'}]->(s1),
+       (s2)-[:PART_OF {id: 's2|PART_OF|c2'}]->(c2),
+       (i1)-[:INSPECTED {id: 'i1|INSPECTED|s1'}]->(s1),
+       (i2)-[:INSPECTED {id: 'i2|INSPECTED|s2'}]->(s2),
+       (i1)-[:FOUND {id: 'i1|FOUND|f1'}]->(f1), (i2)-[:FOUND {id: 'i2|FOUND|f2'}]->(f2),
+       (f1)-[:CONCERNS {id: 'f1|CONCERNS|t1', stance: 'criticised'}]->(t1),
+       (f2)-[:CONCERNS {id: 'f2|CONCERNS|s2', stance: 'criticised'}]->(s2)
+"""
+
+
+def test_failures_and_gaps_bounded_to_what_an_inspection_inspected(store: Store) -> None:
+    """`inspected` keeps the findings of inspections of that service or body, or of what is
+    part of it; null (the default) keeps every inspection, as before the parameter."""
+    store.write(AUTHORITIES)
+
+    def failures(**values: object) -> list[str]:
+        rows = run(store, get_query("oversight-failures"), values).records()
+        return [r["finding_id"] for r in rows]
+
+    def gaps(**values: object) -> list[str]:
+        rows = run(store, get_query("accountability-gaps"), values).records()
+        return [r["entity_id"] for r in rows]
+
+    assert failures() == failures(inspected=None) == ["finding/f1", "finding/f2"]
+    assert failures(inspected="body/c1") == failures(inspected="service/s1") == ["finding/f1"]
+    assert failures(inspected="C2") == ["finding/f2"]  # a name, resolved to body/c2
+    assert failures(inspected="service/t1") == []  # criticised, but not what was inspected
+    assert gaps() == gaps(inspected=None) == ["service/s2", "service/t1"]
+    assert gaps(inspected="body/c1") == ["service/t1"]
+    assert gaps(inspected="service/s2") == ["service/s2"]
+    assert gaps(inspected="service/t1") == []
