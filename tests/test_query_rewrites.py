@@ -168,3 +168,56 @@ def test_failures_and_gaps_bounded_to_what_an_inspection_inspected(store: Store)
     assert gaps(inspected="body/c1") == ["service/t1"]
     assert gaps(inspected="service/s2") == ["service/s2"]
     assert gaps(inspected="service/t1") == []
+
+
+def _portable(store: Store, name: str, **values: object) -> list[dict]:
+    saved = dataclasses.replace(get_query(name), variants={})
+    return run(store, saved, values).records()
+
+
+def test_gaps_engine_text_answers_as_the_portable_one(store: Store) -> None:
+    """Neo4j's accountability-gaps starts from the inspections asked about; the rows are the
+    portable text's, bounded or not."""
+    store.write(AUTHORITIES)
+    for inspected in (None, "body/c1", "service/s2", "service/t1"):
+        mine = run(store, get_query("accountability-gaps"), {"inspected": inspected}).records()
+        assert mine == _portable(store, "accountability-gaps", inspected=inspected)
+
+
+# Claims of every basis: nodes through their citations, relationships through cite_sources;
+# one relationship cites nothing, one node is cited twice by the same source.
+CLAIMS = """
+CREATE (p:Person {id: 'person/p', name: 'P', basis: 'opinion'}),
+       (q:Person {id: 'person/q', name: 'Q', basis: 'primary'}),
+       (b:Body {id: 'body/b', basis: 'statement'}),
+       (s1:Source {id: 'source/s1', name: 'S1', basis: 'primary'}),
+       (s2:Source {id: 'source/s2', name: 'S2', basis: 'primary'}),
+       (p)-[:CITED_IN {id: 'person/p|CITED_IN|source/s2|1'}]->(s2),
+       (p)-[:CITED_IN {id: 'person/p|CITED_IN|source/s1|1'}]->(s1),
+       (p)-[:CITED_IN {id: 'person/p|CITED_IN|source/s1|2'}]->(s1),
+       (b)-[:CITED_IN {id: 'body/b|CITED_IN|source/s1|1'}]->(s1),
+       (q)-[:CITED_IN {id: 'person/q|CITED_IN|source/s1|1'}]->(s1),
+       (p)-[:MEMBER_OF {id: 'person/p|MEMBER_OF|body/b', basis: 'reported',
+                        cite_sources: ['source/s2', 'source/s1']}]->(b),
+       (q)-[:MEMBER_OF {id: 'person/q|MEMBER_OF|body/b', basis: 'opinion',
+                        cite_sources: ['source/s1']}]->(b),
+       (q)-[:WROTE {id: 'person/q|WROTE|source/s2', basis: 'opinion'}]->(s2),
+       (b)-[:PUBLISHED {id: 'body/b|PUBLISHED|source/s1', basis: 'primary',
+                        cite_sources: ['source/s1']}]->(s1)
+"""
+
+
+def test_secondary_claims_engine_text_answers_as_the_portable_one(store: Store) -> None:
+    """Neo4j's secondary-claims filters nodes and relationships on their basis apart; the
+    rows are the portable text's for every choice of bases."""
+    store.write(CLAIMS)
+    for bases in (["opinion"], ["reported", "statement", "opinion"], ["primary"]):
+        mine = run(store, get_query("secondary-claims"), {"bases": bases}).records()
+        assert mine == _portable(store, "secondary-claims", bases=bases), bases
+    every = run(store, get_query("secondary-claims"), {}).records()
+    assert [(r["basis"], r["element"], r["claim_id"], r["sources"]) for r in every] == [
+        ("opinion", "node", "person/p", ["source/s1", "source/s2"]),
+        ("opinion", "relationship", "person/q|MEMBER_OF|body/b", ["source/s1"]),
+        ("statement", "node", "body/b", ["source/s1"]),
+        ("reported", "relationship", "person/p|MEMBER_OF|body/b", ["source/s1", "source/s2"]),
+    ]
