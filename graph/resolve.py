@@ -61,9 +61,20 @@ def by_id(labels: Sequence[str] = ()) -> str:
     return BY_ID.replace("(n {", f"(n:{'|'.join(labels)} {{", 1)
 
 
+def _by_id(store: Store, entity_id: str, labels: Sequence[str]) -> list[tuple]:
+    """The rows of the id look-up: first in the table its prefix names (a loaded id's prefix
+    is its label), then, if not there, in every table of `labels` (all if none)."""
+    guess = schema().label_of_id(entity_id)
+    if guess is not None and (not labels or guess.name in labels):
+        rows = store.read(by_id([guess.name]), {"id": entity_id}).rows
+        if rows:
+            return rows
+    return store.read(by_id(labels), {"id": entity_id}).rows
+
+
 def resolve(store: Store, entity: str, labels: Sequence[str] = ()) -> Match:
     """The one entity (of `labels`, if given) whose id, name or alias is `entity`."""
-    for i, ls, n in store.read(by_id(labels), {"id": entity.strip()}).rows:  # usually an id
+    for i, ls, n in _by_id(store, entity.strip(), labels):  # the usual case: an id
         label = ls[0] if isinstance(ls, list) else ls
         if not labels or label in labels:
             return Match(i, n or i, label, "id")

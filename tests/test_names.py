@@ -13,6 +13,7 @@ import pytest
 from click.testing import CliRunner
 from oversight.graph.embedded import EmbeddedStore
 from oversight.graph.resolve import ResolveError, normal, resolve
+from oversight.graph.store import Store
 from oversight.queries import run_query
 
 from oversight.cli import cli
@@ -259,3 +260,16 @@ def test_a_person_is_listed_once_per_post_when_an_undated_tenure_repeats_a_dated
     assert any(
         r["person"] == "Will Tuckley" and r["tenure"] == "tenure dates not recorded" for r in found
     )
+
+
+def test_an_id_is_found_in_its_prefix_s_table_or_any_other(store: Store) -> None:
+    """The id look-up tries the table the prefix names first (where the loader puts it),
+    then every table of the labels asked for: an id stored under another label is found."""
+    store.write(
+        "CREATE (:Person {id: 'person/p', name: 'P'}), (:Body {id: 'person/odd', name: 'Odd'})"
+    )
+    assert (resolve(store, "person/p").label, resolve(store, "person/p").how) == ("Person", "id")
+    assert (resolve(store, "person/odd").label, resolve(store, "person/odd").how) == ("Body", "id")
+    assert resolve(store, "person/odd", ["Body", "Service"]).label == "Body"
+    with pytest.raises(ResolveError):
+        resolve(store, "person/p", ["Body"])
