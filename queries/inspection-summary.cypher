@@ -9,8 +9,13 @@ MATCH (i:Inspection {id: $inspection})
 // Text is joined with + only where no part can be null: LadybugDB reads a null string as ''
 // where Neo4j makes the whole null.
 // Who conducted it and what it inspected, by name.
+// (Each name once, by name: sorted, then a plain collect, as LadybugDB's
+// collect(DISTINCT ...) does not keep the order of its input.)
 OPTIONAL MATCH (i)-[:CONDUCTED_BY]->(by:Body)
-WITH i, coalesce(collect(DISTINCT by.name), []) AS conducted_by
+WITH DISTINCT i, by.name AS conductor
+  ORDER BY conductor
+  SKIP 0
+WITH i, coalesce(collect(conductor), []) AS conducted_by
 OPTIONAL MATCH (i)-[:INSPECTED]->(what)
 WITH i, conducted_by, what
   ORDER BY what.name

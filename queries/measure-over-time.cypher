@@ -9,13 +9,19 @@
 MATCH (m:Measure)
   WHERE toLower(m.indicator) CONTAINS toLower($indicator)
     AND ($entity IS NULL OR EXISTS { MATCH (m)-[:MEASURE_OF]->({id: $entity}) })
-// Where it was reported: findings of inspections, or statements.
+// Where it was reported: findings of inspections, or statements; each oldest first (undated
+// last), each name once. (Sorted, then a plain collect: LadybugDB's collect(DISTINCT ...)
+// does not keep the order of its input.)
 OPTIONAL MATCH (i:Inspection)-[:FOUND]->(:Finding)-[:REPORTS]->(m)
+WITH m, i.name AS inspection, min(coalesce(i.start_date, i.published_date)) AS held
+  ORDER BY held, inspection
+  SKIP 0
+WITH m, min(held) AS inspection_date, coalesce(collect(inspection), []) AS inspections
 OPTIONAL MATCH (s:Statement)-[:REPORTS]->(m)
-WITH m,
-     min(coalesce(i.start_date, i.published_date)) AS inspection_date,
-     coalesce(collect(DISTINCT i.name), []) AS inspections,
-     coalesce(collect(DISTINCT s.name), []) AS statements
+WITH m, inspection_date, inspections, s.name AS statement, min(s.statement_date) AS said
+  ORDER BY said, statement
+  SKIP 0
+WITH m, inspection_date, inspections, coalesce(collect(statement), []) AS statements
 OPTIONAL MATCH (m)-[:MEASURE_OF]->(x)
 WITH m, inspection_date, inspections, statements, x
   ORDER BY x.name

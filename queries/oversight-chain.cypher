@@ -39,10 +39,12 @@ MATCH step_path = (b:Service|Body|Post|Person)-[s:PART_OF|OVERSEES|ACCOUNTABLE_F
 OPTIONAL MATCH (who:Person)-[:HOLDS|CHAIRS|MEMBER_OF]->(a)
 // (LadybugDB wants a path variable renamed when a WITH passes it on, and the sort before
 // a collect needs SKIP there.)
-WITH step, step_path AS hop, b, a, who
-  ORDER BY who.name
+// (Each name once: sorted, then a plain collect, as LadybugDB's collect(DISTINCT ...) does
+// not keep the order of its input.)
+WITH DISTINCT step, step_path AS hop, b, a, who.name AS person
+  ORDER BY person
   SKIP 0
-WITH step, hop AS hop, b, a, coalesce(collect(DISTINCT who.name), []) AS people
+WITH step, hop AS hop, b, a, coalesce(collect(person), []) AS people
 RETURN step.level AS level,
        b.name AS below,
        step.relation AS relation,

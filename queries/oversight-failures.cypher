@@ -1,8 +1,8 @@
 // name: oversight-failures
 // title: Failures of oversight, scrutiny and management grip
 // description: Findings whose summary or text uses any of the given terms (any case), with
-//   the terms they matched and whom they concern, with the stance the finding takes on
-//   each, oldest inspection first. A term matches inside words: `scrutin` finds
+//   the terms they matched (in the order `terms` lists them) and whom they concern (by
+//   name), with the stance the finding takes on each, oldest inspection first. A term matches inside words: `scrutin` finds
 //   scrutiny, scrutinise and scrutinising.
 // param terms: list of string, default ["oversight", "scrutin", "grip", "to account", "rigour", "robust challenge", "corporate ownership", "senior leaders", "senior managers", "supervision"] -- wording to look for
 // param kinds: list of string, default ["weakness"], example ["weakness", "recommendation"] -- finding kinds: strength, weakness, recommendation, observation
@@ -16,15 +16,23 @@ MATCH (i)-[:FOUND]->(f:Finding)
   WHERE f.kind IN $kinds
 // Each finding's wording lowered once, not once per term.
 WITH i, f, toLower(f.name) AS name, toLower(coalesce(f.text, '')) AS text
-UNWIND $terms AS term
-WITH i, f, name, text, term
+// Each term with its place in the list: matched_terms keep the list's order. (Counted from
+// the end, `$terms[place - size($terms)]` is the same term on both engines: LadybugDB counts
+// list places from 1, Neo4j from 0.)
+UNWIND range(0, size($terms) - 1) AS place
+WITH i, f, name, text, place, $terms[place - size($terms)] AS term
   WHERE name CONTAINS toLower(term) OR text CONTAINS toLower(term)
-WITH i, f, collect(DISTINCT term) AS matched
+// Each term once, at its first place. (Sorted, then a plain collect: LadybugDB's
+// collect(DISTINCT ...) does not keep the order of its input.)
+WITH i, f, term, min(place) AS place
+  ORDER BY place
+  SKIP 0
+WITH i, f, collect(term) AS matched
 // Whom each finding concerns, by name. (The labels are the ones CONCERNS reaches: spelt out,
 // LadybugDB reads four tables, not every one; and only the properties pass the WITH.)
 OPTIONAL MATCH (f)-[c:CONCERNS]->(x:Person|Post|Body|Service)
 WITH i, f, matched, c.stance AS stance, x.id AS x_id, x.name AS x_name
-  ORDER BY x_name
+  ORDER BY x_name, x_id
   SKIP 0
 // (Guarded: LadybugDB reads a null string in + as '', where Neo4j makes the whole null.)
 WITH i, f, matched,

@@ -20,10 +20,12 @@ WITH CASE WHEN citation = true THEN a.id ELSE r.id END AS claim_id,
      CASE WHEN citation = true THEN a.basis ELSE r.basis END AS claim_basis,
      CASE WHEN citation = true THEN [b.id] ELSE r.cite_sources END AS cited
 UNWIND cited AS source_id
-WITH claim_id, element, claim, claim_basis, source_id
+// Each source once, by id. (Sorted, then a plain collect: LadybugDB's collect(DISTINCT ...)
+// does not keep the order of its input.)
+WITH DISTINCT claim_id, element, claim, claim_basis, source_id
   ORDER BY source_id
   SKIP 0
-WITH claim_id, element, claim, claim_basis, collect(DISTINCT source_id) AS sources
+WITH claim_id, element, claim, claim_basis, collect(source_id) AS sources
 RETURN claim_basis AS basis,
        element,
        claim,

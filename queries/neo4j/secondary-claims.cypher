@@ -17,8 +17,10 @@ UNWIND nodes + relationships AS cited
 WITH cited.claim_id AS claim_id, cited.element AS element, cited.claim AS claim,
      cited.claim_basis AS claim_basis, cited.source_id AS source_id
   WHERE claim_id IS NOT NULL AND source_id IS NOT NULL
+// Each source once, by id.
+WITH DISTINCT claim_id, element, claim, claim_basis, source_id
   ORDER BY source_id
-WITH claim_id, element, claim, claim_basis, collect(DISTINCT source_id) AS sources
+WITH claim_id, element, claim, claim_basis, collect(source_id) AS sources
 RETURN claim_basis AS basis,
        element,
        claim,
