@@ -10,8 +10,8 @@
 MATCH (x:Service|Body|Post {id: $entity})
 // 1. What the entity is part of, up to three levels.
 OPTIONAL MATCH up = (x)-[:PART_OF*0..2]->(b)-[r:PART_OF]->(a)
-WITH x, collect({level: length(up), relation: 'is part of', rel_id: r.id, above_id: a.id})
-       AS parts
+WITH x, collect({level: length(up), relation: 'is part of', rel_id: r.id, below_id: b.id,
+                 above_id: a.id}) AS parts
 // 2. Who oversees, answers for or chairs the entity or anything it is part of.
 OPTIONAL MATCH up = (x)-[:PART_OF*0..3]->(b)<-[r:OVERSEES|ACCOUNTABLE_FOR|CHAIRS]-(a)
 WITH x, parts,
@@ -19,32 +19,35 @@ WITH x, parts,
               relation: CASE WHEN r.id CONTAINS '|OVERSEES|' THEN 'is overseen by'
                              WHEN r.id CONTAINS '|ACCOUNTABLE_FOR|' THEN 'is answered for by'
                              ELSE 'is chaired by' END,
-              rel_id: r.id, above_id: a.id}) AS overseers
+              rel_id: r.id, below_id: b.id, above_id: a.id}) AS overseers
 // 3. The posts those posts report to, up to three levels.
 OPTIONAL MATCH up = (x)-[:PART_OF*0..3]->()<-[:OVERSEES|ACCOUNTABLE_FOR|CHAIRS]-(:Post)
                     -[:REPORTS_TO*0..2]->(b:Post)-[r:REPORTS_TO]->(a:Post)
 WITH parts, overseers,
-     collect({level: length(up), relation: 'reports to', rel_id: r.id, above_id: a.id}) AS lines
+     collect({level: length(up), relation: 'reports to', rel_id: r.id, below_id: b.id,
+              above_id: a.id}) AS lines
 // One row per step (relationship) and level; an OPTIONAL MATCH that found nothing left a
 // step with no `rel_id`.
 UNWIND parts + overseers + lines AS step
 WITH DISTINCT step
   WHERE step.rel_id IS NOT NULL
-// The step itself, as a one-hop path for the graph view.
-// (The labels, b's too, spare LadybugDB a scan of every table.)
-MATCH step_path = (b:Service|Body|Post|Person)-[s:PART_OF|OVERSEES|ACCOUNTABLE_FOR|CHAIRS|REPORTS_TO]-
-                  (a:Service|Body|Post|Person {id: step.above_id})
-  WHERE s.id = step.rel_id
-// The people in each post or body above: holders, chairs and members, by name.
-OPTIONAL MATCH (who:Person)-[:HOLDS|CHAIRS|MEMBER_OF]->(a)
-// (LadybugDB wants a path variable renamed when a WITH passes it on, and the sort before
-// a collect needs SKIP there.)
-// (Each name once: sorted, then a plain collect, as LadybugDB's collect(DISTINCT ...) does
-// not keep the order of its input.)
-WITH DISTINCT step, step_path AS hop, b, a, who.name AS person
+// The people in each post or body above: holders, chairs and members, each once, by name.
+// (Found before the step's path is built, so that no path is grouped on; sorted, then a
+// plain collect, as LadybugDB's collect(DISTINCT ...) does not keep the order of its input.)
+WITH step, step.above_id AS above_id
+OPTIONAL MATCH (who:Person)-[:HOLDS|CHAIRS|MEMBER_OF]->(o:Body|Post)
+  WHERE o.id = above_id
+WITH DISTINCT step, who.name AS person
   ORDER BY person
   SKIP 0
-WITH step, hop AS hop, b, a, coalesce(collect(person), []) AS people
+WITH step, coalesce(collect(person), []) AS people
+WITH step, people, step.below_id AS below_id, step.above_id AS above_id, step.rel_id AS rel_id
+// The step itself, as a one-hop path for the graph view: both ends looked up by id. (The
+// labels spare LadybugDB a scan of every table.)
+MATCH hop = (b:Service|Body|Post|Person)
+            -[s:PART_OF|OVERSEES|ACCOUNTABLE_FOR|CHAIRS|REPORTS_TO]-
+            (a:Service|Body|Post|Person)
+  WHERE a.id = above_id AND b.id = below_id AND s.id = rel_id
 RETURN step.level AS level,
        b.name AS below,
        step.relation AS relation,
