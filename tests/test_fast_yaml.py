@@ -7,6 +7,7 @@ path may answer UNSURE whenever it likes; it may never answer something else.
 from __future__ import annotations
 
 import random
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -191,8 +192,18 @@ def test_the_england_scale_synthetic_files_are_read_fast_and_the_same(tmp_path: 
 
 def test_a_file_the_fast_read_stands_aside_for_is_read_with_lines(tmp_path: Path) -> None:
     path = tmp_path / "x.yaml"
-    path.write_text("- a: 010\n  b: yes\n", encoding="utf-8")
-    assert plain(read_yaml(path, lines=False)) == [{"a": 8, "b": True}]
+    path.write_text('- a: 010\n  b: yes\n  c: 1:30\n  d: "no"\n', encoding="utf-8")
+    assert plain(read_yaml(path, lines=False)) == [{"a": 8, "b": True, "c": 90, "d": "no"}]
+
+
+def test_without_yaml_rs_every_file_is_read_by_pyyaml(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An install without the yaml-rs wheel still loads, the slow way."""
+    monkeypatch.setitem(sys.modules, "yaml_rs", None)  # `import yaml_rs` raises ImportError
+    assert fastyaml.load("a: 1") is fastyaml.UNSURE
+    folder = write_dataset(tmp_path / "data")
+    assert graph_rows(read_dataset([folder], lines=False)) == graph_rows(read_dataset([folder]))
 
 
 @pytest.mark.parametrize(
