@@ -34,7 +34,7 @@ class DatasetError(OversightError):
         self.where, self.message = where, message
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Where:
     path: Path
     line: int
@@ -43,7 +43,7 @@ class Where:
         return f"{self.path}:{self.line}" if self.line else str(self.path)
 
 
-@dataclass
+@dataclass(slots=True)
 class Cite:
     source: str
     quote: str | None
@@ -53,7 +53,7 @@ class Cite:
     where: Where
 
 
-@dataclass
+@dataclass(slots=True)
 class NodeRecord:
     id: str
     label: Label
@@ -66,7 +66,7 @@ class NodeRecord:
         return Where(self.where.path, self.lines.get(key, self.where.line))
 
 
-@dataclass
+@dataclass(slots=True)
 class RelRecord:
     id: str
     type: RelType
@@ -244,9 +244,18 @@ class _Builder:
         self.schema = model
         self.keys = model.relationship_keys()
         self.key_order = {key: order for order, key in enumerate(self.keys)}
+        self.wheres: dict[tuple[Path, int], Where] = {}
         self.nodes: dict[str, NodeRecord] = {}
         self.extensions: list[tuple[str, dict[str, Any], Where]] = []
         self.pending_rels: list[tuple[str, dict[str, Any], Where]] = []  # (owner id, record, where)
+
+    def where(self, path: Path, line: int) -> Where:
+        """One Where per file and line, shared: read without lines, every element of a file
+        has the same one (a 50 MB file has a million elements and citations)."""
+        found = self.wheres.get((path, line))
+        if found is None:
+            found = self.wheres[path, line] = Where(path, line)
+        return found
 
     # --- reading -------------------------------------------------------------------
 
@@ -262,7 +271,7 @@ class _Builder:
             self._add_record(path, item)
 
     def _add_record(self, path: Path, record: dict[str, Any]) -> None:
-        where = Where(path, _line(record))
+        where = self.where(path, _line(record))
         if "id" in record and "extend" in record:
             raise DatasetError(where, "a record has `id` or `extend`, not both")
         if "extend" in record:
@@ -316,7 +325,7 @@ class _Builder:
                 raise DatasetError(
                     Where(path, item_line), "a citation is `{source: ..., quote: ...}`"
                 )
-            cite = _plain_cite(item, Where(path, item_line))
+            cite = _plain_cite(item, self.where(path, item_line))
             if cite is None:
                 try:
                     checked = Citation(**item)
@@ -330,7 +339,7 @@ class _Builder:
                     checked.ref,
                     checked.reports,
                     checked.opinion,
-                    Where(path, item_line),
+                    self.where(path, item_line),
                 )
             if not cite.quote and not cite.ref:
                 raise DatasetError(Where(path, item_line), "a citation needs a `quote` or a `ref`")
@@ -371,7 +380,7 @@ class _Builder:
             entries = record[key] if isinstance(record[key], list) else [record[key]]
             for entry in entries:
                 yield self._relationship(
-                    owner, key, reltype, reverse, entry, Where(where.path, line)
+                    owner, key, reltype, reverse, entry, self.where(where.path, line)
                 )
 
     def _relationship(
@@ -383,7 +392,7 @@ class _Builder:
         if isinstance(entry, str):
             other, values = entry, {}
         elif isinstance(entry, dict):
-            where = Where(where.path, _line(entry, where.line))
+            where = self.where(where.path, _line(entry, where.line))
             lines = {key: Where(where.path, line) for key, line in _key_lines(entry).items()}
             other = entry.get(end_key)
             if not isinstance(other, str):
