@@ -289,3 +289,13 @@ def test_a_cut_inside_something_that_spans_lines_still_reads_the_whole_file(
         assert str(fast.value) == str(error)
         return
     assert graph_rows(read_dataset([folder], lines=False)) == graph_rows(whole)
+
+
+def test_hostile_shapes_leave_the_fast_read_at_once() -> None:
+    """An alias bomb and a deep nest: yaml-rs refuses them within its limits (no expansion, no
+    native recursion), and the line loader, which shares aliases, has them as before."""
+    bomb = ['a0: &a0 ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]']
+    bomb += [f"a{i}: &a{i} [{', '.join([f'*a{i - 1}'] * 9)}]" for i in range(1, 10)]
+    assert fastyaml.load("\n".join(bomb) + "\n") is fastyaml.UNSURE
+    deep = 100_000
+    assert fastyaml.load("- " + "[" * deep + "]" * deep + "\n") is fastyaml.UNSURE
