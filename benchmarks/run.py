@@ -15,6 +15,11 @@ measured side by side in the same run. Benchmarks, not tests: nothing here fails
 - render_1000_s: visualise.html.write_view of a 1,000-node result (evidence included).
 - help_vs_python_ratio: `oversight --help` wall time over `python -c pass`, alternately.
 - peak_rss_mb: the largest peak resident memory of the load runs.
+- big_file_vs_split_ratio: the same N records loaded from one file over from N+1 files
+  (fresh processes, alternately, medians).
+- load_time_exponent, load_rss_exponent: k in cost ~ elements^k, a least-squares fit of the
+  load time and peak memory at N = 38, 76, 153, 306 (below 1: a fixed cost is in the sum).
+- big_file_peak_rss_mb: the peak resident memory loading one ~50 MB dataset file.
 - neo4j_load_elements_per_s, neo4j_query_p50_ms_max: the same load (end to end, fresh process)
   and the same saved queries on a real Neo4j 5.26 Community server on loopback (tools/neo4j/,
   G1 and a 2 GB heap), the peer a user would pick instead. `--no-neo4j` leaves it out.
@@ -25,6 +30,7 @@ measured side by side in the same run. Benchmarks, not tests: nothing here fails
   above already include it for an empty store.
 
     .venv/bin/python benchmarks/run.py [--authorities 153] [--runs 3] [--query-runs 9]
+        [--no-neo4j] [--no-scaling]
 """
 
 from __future__ import annotations
