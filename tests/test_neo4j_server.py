@@ -376,7 +376,12 @@ def plan_operators(plan: Any) -> list[str]:
 
 
 def explain(env: dict[str, str], text: str, params: dict[str, Any]) -> list[str]:
+    """The operators of the plan the server makes now: with its indexes online and no plan
+    cached from another test's data (a plan made while the server held other data, or before
+    an index was up, stays cached and once failed a fresh CI run)."""
     with driver(env) as bolt, bolt.session() as session:
+        session.run("CALL db.awaitIndexes(300)").consume()
+        session.run("CALL db.clearQueryCaches()").consume()
         summary = session.run(f"EXPLAIN {text}", params).consume()
     return plan_operators(summary.plan)
 
