@@ -55,21 +55,11 @@ class Result:
 
     def collect(self, value: Any) -> Any:
         """Register the graph elements inside a value (used by the stores while normalising)."""
-        if isinstance(value, Node):
-            self.nodes.setdefault(value.id, value)
-        elif isinstance(value, Relationship):
-            self.relationships.setdefault(value.id, value)
-        elif isinstance(value, Path):
-            for node in value.nodes:
-                self.collect(node)
-            for rel in value.relationships:
-                self.collect(rel)
-        elif isinstance(value, list):
-            for item in value:
-                self.collect(item)
-        elif isinstance(value, dict):
-            for item in value.values():
-                self.collect(item)
+        for element in elements(value):
+            if isinstance(element, Node):
+                self.nodes.setdefault(element.id, element)
+            else:
+                self.relationships.setdefault(element.id, element)
         return value
 
 
@@ -157,7 +147,7 @@ def without_inferred(result: Result) -> Result:
     for row in result.rows:
         if all(map(stated, elements(row))):
             kept.rows.append(row)
-            kept.collect(list(row))
+            kept.collect(row)
     # The ends of kept relationships that the rows did not return themselves (the stores
     # fetch those apart) stay, as in the full result.
     for rel in kept.relationships.values():
