@@ -50,6 +50,20 @@ QUERIES_DIR = click.option(
     "os.pathsep-separated); a query there overrides a bundled one of the same name.",
 )
 
+
+def OUTPUT(command: Any) -> Any:  # a decorator, named like RAW
+    """`--format` and `-o`: how a result is written and where (query run and cypher)."""
+    command = click.option(
+        "-o", "--output", type=click.Path(path_type=Path), help="Write to a file."
+    )(command)
+    return click.option(
+        "--format",
+        "fmt",
+        type=click.Choice(FORMATS),
+        help="Default: from -o's suffix (.csv, .json, .html), else a table.",
+    )(command)
+
+
 RAW = click.option(
     "--raw",
     is_flag=True,

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from oversight.context import FORMATS, RAW, Context, emit, pass_context, where
+from oversight.context import OUTPUT, RAW, Context, emit, pass_context, where
 
 if TYPE_CHECKING:
     from oversight.graph.result import Result
@@ -162,13 +162,7 @@ def verify(paths: tuple[Path, ...], strict: bool) -> None:
     metavar="NAME=VALUE",
     help="A parameter; the value is read as JSON when it parses, else as text.",
 )
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(FORMATS),
-    help="Default: from -o's suffix (.csv, .json, .html), else a table.",
-)
-@click.option("-o", "--output", type=click.Path(path_type=Path), help="Write to a file.")
+@OUTPUT
 @click.option("--write", is_flag=True, help="Allow the query to change the graph.")
 @RAW
 @pass_context

@@ -11,13 +11,11 @@ from typing import TYPE_CHECKING
 
 import click
 
-from oversight.context import QUERIES_DIR, RAW, say
+from oversight.context import OUTPUT, QUERIES_DIR, RAW, say
 
 if TYPE_CHECKING:
     from oversight.context import Context
     from oversight.queries.library import SavedQuery
-
-FORMATS = ("table", "csv", "json", "html")
 
 
 @click.group("query")
@@ -85,13 +83,7 @@ def show_command(name: str) -> None:
     "list as a JSON array or comma-separated; `null` for none.",
 )
 @click.option("--example", is_flag=True, help="Use the header's example values (--param wins).")
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(FORMATS),
-    help="Default: from -o's suffix (.csv, .json, .html), else a table.",
-)
-@click.option("-o", "--output", type=click.Path(path_type=Path), help="Write to a file.")
+@OUTPUT
 @RAW
 @click.pass_obj
 def run_command(
