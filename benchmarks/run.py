@@ -148,7 +148,7 @@ def _run(args: argparse.Namespace) -> dict[str, Any]:
         _say(f"write vs COPY: {write['ratio']:.2f}")
         shape = _one_file_vs_split(data, folder, args.runs) if args.scaling else {}
         scaling = _scaling(folder, args) if args.scaling else {}
-        big = _big_file(folder, args) if args.scaling else {}
+        big = _big_file(data, folder, args) if args.scaling else {}
         db = folder / "load-0.lbug"
         scratch = _scratch_copy(db)
         _say(f"atomic write overhead: {scratch['median_s']:.3f} s for {scratch['file_mb']} MB")
@@ -342,12 +342,14 @@ def _exponent(sizes: list[float], costs: list[float]) -> float:
     return sum((x - mean_x) * (y - mean_y) for x, y in zip(xs, ys, strict=True)) / spread
 
 
-def _big_file(folder: Path, args: argparse.Namespace) -> dict[str, Any]:
+def _big_file(data: Path, folder: Path, args: argparse.Namespace) -> dict[str, Any]:
     """One dataset file of about BIG_FILE_MB (synthetic authorities, all in one file), loaded
-    once in a fresh process: its time and peak resident memory."""
+    once in a fresh process: its time and peak resident memory. The number of authorities
+    comes from the size of `data`, the N-authority dataset already written."""
     from oversight.loaders.synth import write_dataset
 
-    authorities = round(BIG_FILE_MB / 14.23 * 153) + 1  # N=153 writes 14.23 MB
+    per_authority = sum(p.stat().st_size for p in data.glob("*.yaml")) / 2**20 / args.authorities
+    authorities = round(BIG_FILE_MB / per_authority) + 1
     data = folder / "big-split"
     write_dataset(data, authorities, args.years, args.seed)
     one = _one_file(data, folder / "big-one-file")
