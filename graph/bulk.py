@@ -38,10 +38,11 @@ stores a missing list as [] when other rows of its batch have one: an engine art
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any
 
 from oversight.graph import statements
+from oversight.graph.rows import RowTable
 from oversight.graph.schema import Label, RelType, Schema
 from oversight.graph.store import (
     NodeRows,
@@ -53,7 +54,7 @@ from oversight.graph.store import (
     merge_relationship_batches,
 )
 
-Rows = list[dict[str, Any]]
+Rows = Sequence[dict[str, Any]]  # a list of dicts or a RowTable (graph/rows.py)
 Query = Callable[[str, dict[str, Any]], list[list[Any]]]  # a read inside the transaction
 
 # Below about 6,000 rows MERGE batches are faster: a COMMIT after COPYs costs ~0.5 s.
@@ -150,7 +151,7 @@ class _KnownIds:
         self._stored: dict[str, set[str]] = {}
 
     def add(self, label: str, rows: Rows) -> None:
-        self.loading.setdefault(label, set()).update(row["id"] for row in rows)
+        self.loading.setdefault(label, set()).update(_column(rows, "id"))
 
     def stored(self, label: str) -> set[str]:
         if label not in self.filled:
@@ -166,13 +167,20 @@ class _KnownIds:
     def joined(self, start: str, end: str, rows: Rows) -> Rows:
         """The rows whose two ends exist (MERGE skips the others: its MATCH finds nothing)."""
         loading = self.loading.get(start, set()), self.loading.get(end, set())
-        if {r["from_id"] for r in rows} <= loading[0] and {r["to_id"] for r in rows} <= loading[1]:
+        if loading[0].issuperset(_column(rows, "from_id")) and loading[1].issuperset(
+            _column(rows, "to_id")
+        ):
             return rows
         return [r for r in rows if self.has(start, r["from_id"]) and self.has(end, r["to_id"])]
 
 
+def _column(rows: Rows, name: str) -> Iterable[Any]:
+    """One column's values: a RowTable's own list, or read off each row dict."""
+    return rows.column(name) if isinstance(rows, RowTable) else (row.get(name) for row in rows)
+
+
 def _last_per_id(rows: Rows) -> Rows:
-    if len({row["id"] for row in rows}) == len(rows):
+    if len(set(_column(rows, "id"))) == len(rows):
         return rows
     return list({row["id"]: row for row in rows}.values())
 
@@ -194,8 +202,9 @@ def _arrow(columns: list[tuple[str, str]], rows: Rows) -> Any | None:
     """An Arrow table of the rows with these columns, in order; an empty list becomes null, as
     on the MERGE path. None when a column's type or a value does not fit: MERGE then.
 
-    Built a column at a time from plain lists: as fast as `Table.from_pylist`, and without
-    pyarrow.compute, whose import alone took 0.2 s of a 2 s store write."""
+    Built a column at a time from plain lists (a RowTable's own, as they are): as fast as
+    `Table.from_pylist`, and without pyarrow.compute, whose import alone took 0.2 s of a 2 s
+    store write."""
     import pyarrow as pa
 
     types = [_arrow_type(type_) for _, type_ in columns]
@@ -204,7 +213,9 @@ def _arrow(columns: list[tuple[str, str]], rows: Rows) -> Any | None:
     arrays = []
     try:
         for (name, type_), arrow_type in zip(columns, types, strict=True):
-            values = [row.get(name) for row in rows]
+            values = (
+                rows.column(name) if isinstance(rows, RowTable) else [r.get(name) for r in rows]
+            )
             if type_ == "STRING[]":
                 values = [value or None for value in values]
             arrays.append(pa.array(values, arrow_type))

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import itertools
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
 from oversight.graph import gate, statements
@@ -18,8 +18,8 @@ from oversight.graph.schema import Label, RelType, Schema, schema, stored_column
 
 BATCH_SIZE = 1000
 
-NodeRows = Mapping[str, list[dict[str, Any]]]  # label -> rows
-RelRows = Mapping[tuple[str, str, str], list[dict[str, Any]]]  # (type, start label, end label)
+NodeRows = Mapping[str, Sequence[dict[str, Any]]]  # label -> rows
+RelRows = Mapping[tuple[str, str, str], Sequence[dict[str, Any]]]  # (type, start label, end label)
 Progress = Callable[[int], None]
 
 
@@ -145,7 +145,7 @@ Statement = tuple[str, dict[str, Any]]
 def merge_node_batches(
     model: Schema,
     label: Label,
-    rows: list[dict[str, Any]],
+    rows: Sequence[dict[str, Any]],
     batch_size: int,
     progress: Progress | None,
 ) -> Iterable[Statement]:
@@ -163,7 +163,7 @@ def merge_relationship_batches(
     reltype: RelType,
     start: str,
     end: str,
-    rows: list[dict[str, Any]],
+    rows: Sequence[dict[str, Any]],
     batch_size: int,
     progress: Progress | None,
 ) -> Iterable[Statement]:
@@ -176,7 +176,7 @@ def merge_relationship_batches(
             progress(len(batch))
 
 
-def _batches(rows: list[dict[str, Any]], size: int) -> Iterable[list[dict[str, Any]]]:
+def _batches(rows: Sequence[dict[str, Any]], size: int) -> Iterable[list[dict[str, Any]]]:
     for start in range(0, len(rows), size):
         yield rows[start : start + size]
 
