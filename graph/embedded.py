@@ -68,16 +68,18 @@ class EmbeddedStore(Store):
         self._schema_applied = False
         self._scratch: FilePath | None = None  # the copy being written, inside `_atomic`
         self._written: list[str] = []  # the statements run on it
+        self._db = self._conn = None
         if not read_only:
             _remove_strays(path)  # we hold the write lock: no other writer is alive
             _fold_log(path)
             if not path.exists():
-                self._db = self._conn = None
                 with self._atomic():  # a new, empty database, made like any other write
                     pass
         # The file itself is only ever opened read-only: closing a read-write LadybugDB
-        # database rewrites its header, which a kill could tear.
-        self._db, self._conn = self._connect(path, read_only=True)
+        # database rewrites its header, which a kill could tear. (A write, like the one that
+        # made a new file, ends with it open so: it is not opened twice.)
+        if self._conn is None:
+            self._db, self._conn = self._connect(path, read_only=True)
 
     def interrupt(self) -> None:
         """Abandon the running statement (LadybugDB's Connection.interrupt); it fails with

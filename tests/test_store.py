@@ -271,3 +271,22 @@ def test_a_later_write_keeps_the_lists_of_stored_relationships(store: Store) -> 
 def _rel_id(line: str) -> str | None:
     kind, *rest = json.loads(line)
     return rest[3] if kind == "rel" else None
+
+
+def test_a_new_file_is_opened_once_to_make_it_and_once_to_read_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each open of a LadybugDB file costs ~50 ms of a load; the open that made a new file
+    is kept, not opened again (nor left for the collector to close)."""
+    from oversight.graph.embedded import EmbeddedStore
+
+    opened: list[bool] = []
+    real = lb.Database
+
+    def counting(path: str, **options: object) -> lb.Database:
+        opened.append(bool(options.get("read_only")))
+        return real(path, **options)
+
+    monkeypatch.setattr(lb, "Database", counting)
+    with EmbeddedStore(tmp_path / "new.lbug"):
+        assert opened == [False, True]  # the scratch copy written, then the file read
