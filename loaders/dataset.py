@@ -75,8 +75,8 @@ class RelRecord:
     end: str
     values: dict[str, Any]
     where: Where
-    cites: list[Cite] = field(default_factory=list)
-    inherits: list[str] = field(default_factory=list)  # records whose citations support it
+    cites: list[Cite] = field(default_factory=list)  # read only: may be its owner's own list
+    inherits: tuple[str, ...] = ()  # records whose citations support it
     lines: dict[str, Where] = field(default_factory=dict)  # where each key of its entry is
 
     def where_of(self, key: str) -> Where:
@@ -216,7 +216,12 @@ def _line_of(mapping: dict[str, Any], key: str) -> int:
 
 
 def _key_lines(mapping: dict[str, Any]) -> dict[str, int]:
-    return mapping.key_lines if isinstance(mapping, LineDict) else {}
+    return mapping.key_lines if isinstance(mapping, LineDict) else _NONE
+
+
+# One empty mapping for the many records that have no values or no lines (read fast, a 50 MB
+# file has 200,000 relationships written as a bare id): only ever read, never changed.
+_NONE: dict[str, Any] = {}
 
 
 _CITE_KEYS = frozenset(("source", "quote", "ref", "reports", "opinion"))
@@ -389,12 +394,13 @@ class _Builder:
     ) -> RelRecord:
         end_key = "from" if reverse else "to"
         cites: list[Cite] = []
-        lines: dict[str, Where] = {}
+        lines: dict[str, Where] = _NONE
         if isinstance(entry, str):
-            other, values = entry, {}
+            other, values = entry, _NONE
         elif isinstance(entry, dict):
             where = self.where(where.path, _line(entry, where.line))
-            lines = {key: Where(where.path, line) for key, line in _key_lines(entry).items()}
+            if isinstance(entry, LineDict):
+                lines = {key: Where(where.path, line) for key, line in entry.key_lines.items()}
             other = entry.get(end_key)
             if not isinstance(other, str):
                 raise DatasetError(where, f"`{key}` entry needs `{end_key}: <id>`")
@@ -408,10 +414,11 @@ class _Builder:
             cites = self._cites(where.path, entry)
         else:
             raise DatasetError(where, f"`{key}` takes an id or a mapping with `{end_key}`")
+        found = self.nodes.get(other)
+        if found is None:
+            raise DatasetError(where, f"{key}: unknown id '{other}'")
+        other = found.id  # the id as the record has it: one string, not one per mention
         start, end = (other, owner) if reverse else (owner, other)
-        for node_id in (start, end):
-            if node_id not in self.nodes:
-                raise DatasetError(where, f"{key}: unknown id '{node_id}'")
         start_label, end_label = self.nodes[start].label.name, self.nodes[end].label.name
         if not reltype.allows(start_label, end_label):
             allowed = f"{'/'.join(reltype.sources)} -> {'/'.join(reltype.targets)}"
@@ -423,7 +430,7 @@ class _Builder:
         rel_id = f"{start}|{reltype.name}|{end}"
         if values.get("start"):
             rel_id += f"|{values['start'][0].isoformat()}"
-        return RelRecord(rel_id, reltype, start, end, values, where, cites, [owner], lines)
+        return RelRecord(rel_id, reltype, start, end, values, where, cites, (owner,), lines)
 
     @staticmethod
     def _merge(relationships: dict[str, RelRecord], rel: RelRecord) -> None:
@@ -439,17 +446,21 @@ class _Builder:
         if not known.values:
             known.values, known.lines = rel.values, rel.lines
         known.cites.extend(rel.cites)
-        known.inherits.extend(rel.inherits)
+        known.inherits += rel.inherits
 
     def _check_citations(self, dataset: Dataset) -> None:
         for rel in dataset.relationships.values():
             if not rel.cites:
-                for owner in dict.fromkeys(rel.inherits):
-                    rel.cites.extend(dataset.nodes[owner].cites)
+                owners = dict.fromkeys(rel.inherits)
+                if len(owners) == 1:  # most: share the owner's list (nothing changes it now)
+                    rel.cites = dataset.nodes[rel.inherits[0]].cites
+                else:
+                    rel.cites = [cite for owner in owners for cite in dataset.nodes[owner].cites]
         for _, cite in dataset.citations():
             source = dataset.nodes.get(cite.source)
             if source is None or source.label.name != "Source":
                 raise DatasetError(cite.where, f"citation: unknown source '{cite.source}'")
+            cite.source = source.id  # one string per source, not one per citation
             if cite.reports and cite.reports not in dataset.nodes:
                 raise DatasetError(cite.where, f"citation: reports unknown id '{cite.reports}'")
         for node in dataset.nodes.values():
