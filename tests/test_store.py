@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 from collections import Counter
 from pathlib import Path
 
@@ -290,3 +291,33 @@ def test_a_new_file_is_opened_once_to_make_it_and_once_to_read_it(
     monkeypatch.setattr(lb, "Database", counting)
     with EmbeddedStore(tmp_path / "new.lbug"):
         assert opened == [False, True]  # the scratch copy written, then the file read
+
+
+def test_the_buffer_pool_is_sized_to_the_file_and_the_write_not_to_the_machine(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """LadybugDB's default pool (80% of the RAM) cost ~50 MB of memory at every open; the
+    store asks for 1 GiB, or more for a big file or a big write."""
+    from oversight.graph import embedded
+    from oversight.graph.embedded import EmbeddedStore
+
+    pools: list[int] = []
+    real = lb.Database
+
+    def recording(path: str, **options: object) -> lb.Database:
+        pools.append(int(options["buffer_pool_size"]))  # type: ignore[call-overload]
+        return real(path, **options)
+
+    monkeypatch.setattr(lb, "Database", recording)
+    with EmbeddedStore(tmp_path / "new.lbug"):
+        assert pools == [2**30, 2**30]
+    big = tmp_path / "big.bin"
+    with big.open("wb") as out:
+        out.truncate(300 * 2**20)
+    assert embedded._pool_bytes(big) == 1200 * 2**20
+    assert (
+        embedded._pool_bytes(tmp_path / "new.lbug", 437_650)
+        == 4 * (tmp_path / "new.lbug").stat().st_size + 4096 * 437_650
+    )
+    ram = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    assert embedded._pool_bytes(big, 10**12) == int(ram * 0.8)
