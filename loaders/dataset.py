@@ -515,16 +515,19 @@ def _is_inspectorate(node: NodeRecord | None) -> bool:
 
 
 def graph_rows(
-    dataset: Dataset, model: Schema | None = None
+    dataset: Dataset, model: Schema | None = None, *, release: bool = False
 ) -> tuple[dict[str, RowTable], dict[tuple[str, str, str], RowTable]]:
     """Rows for Store.load: nodes per label, relationships per (type, start, end label),
-    each table held as columns (graph/rows.py)."""
+    each table held as columns (graph/rows.py).
+
+    `release`: take each relationship out of the dataset once its row is made, so a caller
+    that keeps no other reference frees them on the way (they are most of a big dataset)."""
     with _collector_paused():
-        return _graph_rows(dataset, model or schema())
+        return _graph_rows(dataset, model or schema(), release)
 
 
 def _graph_rows(
-    dataset: Dataset, model: Schema
+    dataset: Dataset, model: Schema, release: bool
 ) -> tuple[dict[str, RowTable], dict[tuple[str, str, str], RowTable]]:
     basis_of = _BasisMemo(dataset)
     nodes: dict[str, _Columns] = {}
@@ -551,24 +554,26 @@ def _graph_rows(
                     )
                 )
     labels = {node.id: node.label.name for node in dataset.nodes.values()}
-    for rel in dataset.relationships.values():
+    # The cite columns of relationships that share one list of citations (those inheriting
+    # their record's) are one set of lists, shared: rows are only read.
+    cite_lists: dict[int, tuple[list[Cite], list[str], list[str], list[str]]] = {}
+    stored = dataset.relationships
+    taken = (stored.pop(key) for key in list(stored)) if release else stored.values()
+    for rel in taken:
         key = (rel.type.name, labels[rel.start], labels[rel.end])
         table = rels.get(key)
         if table is None:
             table = rels[key] = _Columns(model.rel_properties(rel.type), _REL_FIXED)
         cites = rel.cites
-        table.add(
-            rel.values,
-            (
-                rel.id,
-                rel.start,
-                rel.end,
+        lists = cite_lists.get(id(cites))
+        if lists is None:
+            lists = cite_lists[id(cites)] = (
+                cites,  # kept, so its id is not another list's while this runs
                 [c.source for c in cites],
                 [c.quote or "" for c in cites],
                 [c.ref or "" for c in cites],
-                basis_of(cites),
-            ),
-        )
+            )
+        table.add(rel.values, (rel.id, rel.start, rel.end, *lists[1:], basis_of(cites)))
     order = [label.name for label in model.labels]
     return (
         {name: nodes[name].table() for name in order if name in nodes},
@@ -582,20 +587,34 @@ _REL_FIXED = ("id", "from_id", "to_id", "cite_sources", "cite_quotes", "cite_ref
 
 class _Columns:
     """One table's rows while they are gathered: each record's values and fixed columns; made
-    into columns at the end, a column at a time (a comprehension per column is several times
-    faster than appending a row at a time to each)."""
+    into columns a column at a time (a comprehension per column is several times faster than
+    appending a row at a time to each), the fixed ones every CHUNK rows so that a row's tuple
+    does not outlive its chunk."""
+
+    CHUNK = 16384
 
     def __init__(self, props: tuple[Property, ...], fixed: tuple[str, ...]) -> None:
         self.props, self.fixed_names = props, fixed
         self.values: list[dict[str, Any]] = []
         self.fixed: list[tuple[Any, ...]] = []
+        self.fixed_columns: list[list[Any]] = [[] for _ in fixed]
 
     def add(self, values: dict[str, Any], fixed: tuple[Any, ...]) -> None:
         self.values.append(values)
-        self.fixed.append(fixed)
+        self.add_fixed(fixed)
 
     def add_fixed(self, fixed: tuple[Any, ...]) -> None:
         self.fixed.append(fixed)
+        if len(self.fixed) == self.CHUNK:
+            self._flush()
+
+    def _flush(self) -> None:
+        if self.fixed:
+            for column, values in zip(
+                self.fixed_columns, zip(*self.fixed, strict=True), strict=True
+            ):
+                column.extend(values)
+            self.fixed = []
 
     def table(self) -> RowTable:
         """The columns under their stored names, a date split into date and precision (as
@@ -611,7 +630,7 @@ class _Columns:
                 always += (prop.stored, precision)
             else:
                 columns[prop.stored] = values
-        fixed = zip(*self.fixed, strict=True) if self.fixed else ([] for _ in self.fixed_names)
-        columns.update(zip(self.fixed_names, map(list, fixed), strict=True))
-        self.values, self.fixed = [], []
+        self._flush()
+        columns.update(zip(self.fixed_names, self.fixed_columns, strict=True))
+        self.values, self.fixed_columns = [], []
         return RowTable(columns, always)
