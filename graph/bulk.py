@@ -42,7 +42,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any
 
 from oversight.graph import statements
-from oversight.graph.rows import RowTable
+from oversight.graph.rows import ArrowRows, RowTable
 from oversight.graph.schema import Label, RelType, Schema
 from oversight.graph.store import (
     NodeRows,
@@ -103,7 +103,7 @@ def bulk_statements(
         fresh = [row for row in rows if row["id"] not in stored] if stored else rows
         again = [row for row in rows if row["id"] in stored] if stored else []
         if fresh:
-            table = _arrow(_table_columns(query, label.name), fresh)
+            table = arrow_table(_table_columns(query, label.name), fresh)
             if table is None:
                 again = rows  # values Arrow cannot type: let the engine convert them
             else:
@@ -116,7 +116,7 @@ def bulk_statements(
         table = None
         if rows and type_name not in filled_rels:
             ends: list[tuple[str, str]] = [("from_id", "STRING"), ("to_id", "STRING")]
-            table = _arrow(ends + _table_columns(query, reltype.name), rows)
+            table = arrow_table(ends + _table_columns(query, reltype.name), rows)
         if table is not None:
             yield f"COPY {reltype.name} FROM $rows (from='{start}', to='{end}')", {"rows": table}
             _advance(progress, len(rows))
@@ -176,10 +176,14 @@ class _KnownIds:
 
 def _column(rows: Rows, name: str) -> Iterable[Any]:
     """One column's values: a RowTable's own list, or read off each row dict."""
-    return rows.column(name) if isinstance(rows, RowTable) else (row.get(name) for row in rows)
+    if isinstance(rows, (RowTable, ArrowRows)):
+        return rows.column(name)
+    return (row.get(name) for row in rows)
 
 
 def _last_per_id(rows: Rows) -> Rows:
+    if isinstance(rows, ArrowRows) and rows.unique_ids:
+        return rows
     if len(set(_column(rows, "id"))) == len(rows):
         return rows
     return list({row["id"]: row for row in rows}.values())
@@ -198,7 +202,7 @@ def _arrow_type(type_: str) -> Any:
     }.get(type_)
 
 
-def _arrow(columns: list[tuple[str, str]], rows: Rows) -> Any | None:
+def arrow_table(columns: list[tuple[str, str]], rows: Rows) -> Any | None:
     """An Arrow table of the rows with these columns, in order; an empty list becomes null, as
     on the MERGE path. None when a column's type or a value does not fit: MERGE then.
 
@@ -210,6 +214,9 @@ def _arrow(columns: list[tuple[str, str]], rows: Rows) -> Any | None:
     types = [_arrow_type(type_) for _, type_ in columns]
     if None in types:
         return None
+    if isinstance(rows, ArrowRows):  # made in the reading process, typed by the schema
+        named = zip((name for name, _ in columns), types, strict=True)
+        return rows.arrow(list(named))
     arrays = []
     try:
         for (name, type_), arrow_type in zip(columns, types, strict=True):

@@ -25,6 +25,14 @@ class Context:
         self.queries_dirs: tuple[Path, ...] = ()
         self.facts_only = False  # --facts-only: leave out what is marked `inferred`
 
+    def embedded_file(self) -> Path | None:
+        """The embedded store's file, or None when the store is a Neo4j server."""
+        import os
+
+        if self.neo4j or os.environ.get("NEO4J_URI"):
+            return None
+        return Path(where(self))
+
     def store(self, *, read_only: bool = False) -> Store:
         from oversight.graph.stores import open_store
 

@@ -57,23 +57,31 @@ def load(
         click.get_current_context().invoke(load_documents, paths=paths[1:], report=report)
         return
 
-    from oversight.loaders.dataset import BUNDLED, graph_rows, read_dataset
+    from oversight.loaders.child_read import dataset_rows
+    from oversight.loaders.dataset import BUNDLED
 
     def say(text: str) -> None:
         if verbose:
             click.echo(text, err=True)
 
-    dataset = read_dataset(paths or (BUNDLED,), lines=False)  # an error is read again with lines
-    nodes, rels = graph_rows(dataset)
-    records = len(dataset.nodes)
-    del dataset  # the rows are all the write needs: the records' memory goes before it
-    total = sum(map(len, nodes.values())) + sum(map(len, rels.values()))
-    say(f"validated {records} records and {total - records} relationships")
-    with ctx.store() as store, Progress(transient=True, disable=verbose) as bar:
-        task = bar.add_task("loading", total=total)
-        say(f"writing to {where(ctx)} in one transaction")
-        store.load(nodes, rels, replace=replace, progress=lambda n: bar.advance(task, n))
-        say("committed")
+    db = ctx.embedded_file()
+    # A big dataset is read in a child process: its records never share memory with the write.
+    with dataset_rows(list(paths or (BUNDLED,)), db.parent if db else None) as rows:
+        records = rows.records
+        total = sum(map(len, rows.nodes.values())) + sum(map(len, rows.relationships.values()))
+        if rows.child:
+            say(f"read in a child process ({rows.child}), now gone with the records' memory")
+        say(f"validated {records} records and {total - records} relationships")
+        with ctx.store() as store, Progress(transient=True, disable=verbose) as bar:
+            task = bar.add_task("loading", total=total)
+            say(f"writing to {where(ctx)} in one transaction")
+            store.load(
+                rows.nodes,
+                rows.relationships,
+                replace=replace,
+                progress=lambda n: bar.advance(task, n),
+            )
+            say("committed")
     click.echo(f"loaded {records} nodes and {total - records} relationships into {where(ctx)}")
 
 

@@ -4,9 +4,9 @@ tables the bulk path copies, for a fraction of the memory."""
 from __future__ import annotations
 
 import pytest
-from oversight.graph import bulk
+from oversight.graph import bulk, statements
 from oversight.graph.rows import RowTable
-from oversight.graph.schema import schema, stored_columns
+from oversight.graph.schema import schema
 from oversight.loaders.dataset import BUNDLED, basis, graph_rows, read_dataset
 from oversight.loaders.records import stored_values
 
@@ -60,11 +60,42 @@ def test_the_bulk_path_makes_the_same_arrow_tables_from_columns_as_from_dicts() 
     model = schema()
     nodes, rels = graph_rows(read_dataset([BUNDLED]))
     for label, rows in nodes.items():
-        columns = stored_columns(model.node_properties(model.label(label)))
-        columns += [("id", "STRING"), ("basis", "STRING")]
-        assert bulk._arrow(columns, rows).equals(bulk._arrow(columns, list(rows)))
+        columns = statements.ladybug_columns(model)[label]
+        assert bulk.arrow_table(columns, rows).equals(bulk.arrow_table(columns, list(rows)))
     ends = [("from_id", "STRING"), ("to_id", "STRING")]
     for (type_, _, _), rows in rels.items():
-        columns = ends + stored_columns(model.rel_properties(model.reltype(type_)))
-        columns += [("id", "STRING")]
-        assert bulk._arrow(columns, rows).equals(bulk._arrow(columns, list(rows)))
+        columns = ends + statements.ladybug_columns(model)[type_]
+        assert bulk.arrow_table(columns, rows).equals(bulk.arrow_table(columns, list(rows)))
+
+
+def test_rows_back_from_arrow_are_the_rows_that_went_in_an_empty_list_as_no_value() -> None:
+    """What the child process writes (ArrowRows) reads as the RowTable it came from, but for
+    an empty list, which Arrow and the store hold as null."""
+    from oversight.graph.rows import ArrowRows
+
+    model = schema()
+    nodes, rels = graph_rows(read_dataset([BUNDLED]))
+    ends = [("from_id", "STRING"), ("to_id", "STRING")]
+    for kind, key, rows in [("node", k, r) for k, r in nodes.items()] + [
+        ("rel", k, r) for k, r in rels.items()
+    ]:
+        stored = statements.ladybug_columns(model)[key if kind == "node" else key[0]]
+        columns = stored if kind == "node" else ends + stored
+        back = ArrowRows(bulk.arrow_table(columns, rows), rows.always)
+        expected = [{k: v for k, v in row.items() if v != [] or k in rows.always} for row in rows]
+        expected = [{k: (None if v == [] else v) for k, v in row.items()} for row in expected]
+        assert list(back) == expected and back[0] == expected[0] and back[-1:] == expected[-1:]
+        assert list(back.column("id")) == rows.column("id")
+        same = bulk.arrow_table(columns, back)
+        assert same is not None and same.equals(bulk.arrow_table(columns, rows))
+
+
+def test_arrow_rows_give_a_missing_column_as_nulls_and_refuse_another_type() -> None:
+    import pyarrow as pa
+    from oversight.graph.rows import ArrowRows
+
+    rows = ArrowRows(pa.table({"id": ["a", "b"], "n": [1, 2]}))
+    table = rows.arrow([("id", pa.string()), ("name", pa.string())])
+    assert table.column("name").to_pylist() == [None, None]
+    assert rows.arrow([("n", pa.string())]) is None
+    assert list(rows.column("name")) == [None, None]
