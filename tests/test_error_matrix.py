@@ -970,6 +970,18 @@ def markdown(messages: dict[str, str]) -> str:
         " never another exception, never a partial write | `tests/test_fuzz.py` |",
         "| a parameter holding Cypher text | a plain value: no rows, store unchanged |"
         " `tests/test_faults.py::test_cypher_in_a_parameter_is_a_value` |",
+        # --- a big dataset read in a child process (loaders/child_read.py) ---
+        "| an error in a dataset read in a child process (4 MB or more) | the same one line"
+        " with `file:line` as in one process, exit 1, no store file made |"
+        " `tests/test_child_read.py::test_an_error_found_in_the_child_is_the_same_one_line` |",
+        "| a full disk while the child writes its rows | `error: <folder>: cannot write the"
+        " rows: No space left on device; nothing saved`, exit 1 |"
+        " `tests/test_child_read.py::test_a_full_disk_while_the_child_writes_its_rows_is_one"
+        "_line` |",
+        "| SIGKILL or Ctrl-C while the child reads | the child ends with its load; nothing"
+        " written; a killed load's files are removed by the next | `tests/test_child_read.py::"
+        "test_a_killed_load_takes_its_child_with_it_and_the_next_load_clears_its_files`,"
+        " `::test_ctrl_c_while_the_child_reads_stops_it_and_writes_nothing` |",
         # --- hostile input (files, limits, spreadsheets) ---
         "| FIFOs, /dev/zero, a 3 GB file and a PDF bomb as dataset files, documents or manifests"
         " | one line within 5 s, peak memory bounded (the child's own RSS), store unchanged |"
