@@ -138,9 +138,16 @@ def _run_child(paths: list[Path], work: Path, model: Schema) -> dict[str, Any]:
     child = context.Process(
         target=_child, args=(paths, work, model, send, os.getpid()), daemon=True
     )
-    child.start()
-    send.close()
     try:
+        # Born with Ctrl-C blocked: a SIGINT between the fork and the child's SIG_IGN would
+        # interrupt multiprocessing's own start-up there (and print its traceback). One
+        # that reaches this process meanwhile waits, and is raised when the mask is back.
+        mask = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+        try:
+            child.start()
+        finally:
+            signal.pthread_sigmask(signal.SIG_SETMASK, mask)
+            send.close()
         try:
             answer: dict[str, Any] = receive.recv()
         except EOFError:
@@ -151,7 +158,7 @@ def _run_child(paths: list[Path], work: Path, model: Schema) -> dict[str, Any]:
             ) from None
         child.join()
     except BaseException:
-        if child.is_alive():
+        if child.pid is not None and child.is_alive():
             child.kill()
             child.join()
         raise
@@ -168,6 +175,7 @@ def _run_child(paths: list[Path], work: Path, model: Schema) -> dict[str, Any]:
 def _child(paths: list[Path], work: Path, model: Schema, send: Any, parent: int) -> None:
     """In the child: read, check, make the rows, write each table; send what was written."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})  # blocked for the fork
     _die_with_parent(parent)
     try:
         import pyarrow as pa

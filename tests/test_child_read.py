@@ -147,7 +147,7 @@ def _reading_child(proc: subprocess.Popen[str], folder: Path) -> int:
         children = Path(f"/proc/{proc.pid}/task/{proc.pid}/children").read_text().split()
         if children and leftovers(folder):
             return int(children[0])
-        time.sleep(0.01)
+        time.sleep(0.001)
     pytest.fail("no reading child within 60 s")
 
 
@@ -188,6 +188,11 @@ def test_ctrl_c_while_the_child_reads_stops_it_and_writes_nothing(
         start_new_session=True,
     )
     child = _reading_child(proc, tmp_path)
+    # From its first moment the child has Ctrl-C blocked (it is born so) or ignored: one
+    # that came before it ignored it once printed multiprocessing's start-up traceback.
+    status = Path(f"/proc/{child}/status").read_text()
+    masks = dict(line.split(":\t") for line in status.splitlines() if line.startswith("Sig"))
+    assert (int(masks["SigBlk"], 16) | int(masks["SigIgn"], 16)) & 1 << (signal.SIGINT - 1)
     os.killpg(proc.pid, signal.SIGINT)  # as a terminal does: to the load and its child
     _, stderr = proc.communicate(timeout=60)
     assert proc.returncode == 130 and "Traceback" not in stderr, stderr
