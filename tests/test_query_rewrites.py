@@ -221,3 +221,26 @@ def test_secondary_claims_engine_text_answers_as_the_portable_one(store: Store) 
         ("statement", "node", "body/b", ["source/s1"]),
         ("reported", "relationship", "person/p|MEMBER_OF|body/b", ["source/s1", "source/s2"]),
     ]
+
+
+def test_the_ladybug_secondary_claims_names_every_relationship_type_with_a_basis() -> None:
+    """Its typed pattern lists the types that carry `basis`: a type the schema gains must be
+    listed too, or its claims would silently go missing on the embedded store."""
+    import re
+    from pathlib import Path
+
+    import oversight.queries
+    from oversight.graph.schema import schema
+
+    model = schema()
+    text = (
+        Path(oversight.queries.__file__).parent / "ladybug" / "secondary-claims.cypher"
+    ).read_text()
+    pattern = re.search(r"\[r:([A-Z_|]+)\]", text)
+    assert pattern is not None
+    with_basis = {
+        rt.name
+        for rt in model.reltypes
+        if "basis" in {p.stored for p in model.rel_properties(rt)} and rt.name != "CITED_IN"
+    }
+    assert set(pattern.group(1).split("|")) == with_basis
