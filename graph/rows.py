@@ -14,7 +14,39 @@ from os import PathLike
 from typing import Any, overload
 
 
-class RowTable(Sequence[dict[str, Any]]):
+class _Rows(Sequence[dict[str, Any]]):
+    """What both kinds share: indexing and equality through `_row` and `_rows`."""
+
+    __slots__ = ()
+
+    @overload
+    def __getitem__(self, index: int) -> dict[str, Any]: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[dict[str, Any]]: ...
+    def __getitem__(self, index: int | slice) -> dict[str, Any] | list[dict[str, Any]]:
+        if isinstance(index, slice):
+            return self._rows(index)
+        if index < 0:
+            index += len(self)
+        if not 0 <= index < len(self):
+            raise IndexError("row index out of range")
+        return self._row(index)
+
+    def _row(self, index: int) -> dict[str, Any]:
+        raise NotImplementedError
+
+    def _rows(self, index: slice) -> list[dict[str, Any]]:
+        return [self._row(i) for i in range(*index.indices(len(self)))]
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, (_Rows, list)):
+            return len(self) == len(other) and list(self) == list(other)
+        return NotImplemented
+
+    __hash__ = None  # type: ignore[assignment]  # mutable lists inside, like a list
+
+
+class RowTable(_Rows):
     """Rows as equal-length columns (name -> list of values)."""
 
     __slots__ = ("always", "columns", "length")
@@ -29,19 +61,6 @@ class RowTable(Sequence[dict[str, Any]]):
 
     def __len__(self) -> int:
         return self.length
-
-    @overload
-    def __getitem__(self, index: int) -> dict[str, Any]: ...
-    @overload
-    def __getitem__(self, index: slice) -> list[dict[str, Any]]: ...
-    def __getitem__(self, index: int | slice) -> dict[str, Any] | list[dict[str, Any]]:
-        if isinstance(index, slice):
-            return [self._row(i) for i in range(*index.indices(self.length))]
-        if index < 0:
-            index += self.length
-        if not 0 <= index < self.length:
-            raise IndexError("row index out of range")
-        return self._row(index)
 
     def _row(self, index: int) -> dict[str, Any]:
         always = self.always
@@ -66,20 +85,11 @@ class RowTable(Sequence[dict[str, Any]]):
         found = self.columns.get(name)
         return found if found is not None else [None] * self.length
 
-    def __eq__(self, other: object) -> bool:
-        if isinstance(other, RowTable):
-            return len(self) == len(other) and list(self) == list(other)
-        if isinstance(other, list):
-            return list(self) == other
-        return NotImplemented
-
-    __hash__ = None  # type: ignore[assignment]  # mutable lists inside, like a list
-
     def __repr__(self) -> str:
         return f"RowTable({self.length} rows: {', '.join(self.columns)})"
 
 
-class ArrowRows(Sequence[dict[str, Any]]):
+class ArrowRows(_Rows):
     """Rows held in an Arrow table, or in an Arrow IPC file mapped only while it is read
     (made in another process, see loaders/child_read.py): the bulk path copies the table as
     it is; every other reader sees row dicts as a RowTable's, except that an empty list reads
@@ -114,24 +124,17 @@ class ArrowRows(Sequence[dict[str, Any]]):
     def __len__(self) -> int:
         return int(self._length)
 
-    @overload
-    def __getitem__(self, index: int) -> dict[str, Any]: ...
-    @overload
-    def __getitem__(self, index: slice) -> list[dict[str, Any]]: ...
-    def __getitem__(self, index: int | slice) -> dict[str, Any] | list[dict[str, Any]]:
-        if isinstance(index, slice):
-            return [self._kept(row) for row in self._slice(self.table, index).to_pylist()]
-        if index < 0:
-            index += len(self)
-        if not 0 <= index < len(self):
-            raise IndexError("row index out of range")
+    def _row(self, index: int) -> dict[str, Any]:
         return self._kept(self.table.slice(index, 1).to_pylist()[0])
 
-    def _slice(self, table: Any, index: slice) -> Any:
+    def _rows(self, index: slice) -> list[dict[str, Any]]:
         start, stop, step = index.indices(len(self))
+        table = self.table
         if step == 1:
-            return table.slice(start, max(stop - start, 0))
-        return table.take(list(range(start, stop, step)))
+            part = table.slice(start, max(stop - start, 0))
+        else:
+            part = table.take(list(range(start, stop, step)))
+        return [self._kept(row) for row in part.to_pylist()]
 
     def _kept(self, row: dict[str, Any]) -> dict[str, Any]:
         always = self.always
@@ -171,13 +174,6 @@ class ArrowRows(Sequence[dict[str, Any]]):
                 return None
             arrays.append(found)
         return pa.Table.from_arrays(arrays, names=[name for name, _ in columns])
-
-    def __eq__(self, other: object) -> bool:
-        if isinstance(other, (ArrowRows, RowTable, list)):
-            return len(self) == len(other) and list(self) == list(other)
-        return NotImplemented
-
-    __hash__ = None  # type: ignore[assignment]
 
     def __repr__(self) -> str:
         return f"ArrowRows({len(self)} rows from {self._source if self._is_file() else 'memory'})"

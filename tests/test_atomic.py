@@ -23,6 +23,7 @@ from fingerprint import fingerprint
 from oversight.graph.embedded import SCRATCH, EmbeddedStore
 from oversight.graph.store import StoreError
 from oversight.loaders.synth import write_dataset
+from tmpfs import mounted_tmpfs
 
 AUTHORITIES = 20
 
@@ -185,19 +186,8 @@ def test_ctrl_c_tells_the_truth(
 @pytest.fixture
 def small_disk(tmp_path: Path) -> Iterator[Path]:
     """A 60 MB tmpfs: room for the bundled store (25 MB) and its copy, not for a big load."""
-    mount = tmp_path / "disk"
-    mount.mkdir()
-    done = subprocess.run(
-        ["mount", "-t", "tmpfs", "-o", "size=60m", "tmpfs", str(mount)],
-        capture_output=True,
-        text=True,
-    )
-    if done.returncode != 0:
-        pytest.fail(f"cannot mount a tmpfs for the full-disk test: {done.stderr.strip()}")
-    try:
+    with mounted_tmpfs(tmp_path / "disk", "60m") as mount:
         yield mount
-    finally:
-        subprocess.run(["umount", "-l", str(mount)], check=True)
 
 
 def test_full_disk_is_one_line_and_the_store_keeps_its_content(

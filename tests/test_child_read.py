@@ -18,6 +18,7 @@ from fingerprint import fingerprint
 from oversight.loaders.child_read import CHILD_MIN_BYTES, PREFIX
 from oversight.loaders.dataset import BUNDLED
 from oversight.loaders.synth import write_dataset
+from tmpfs import mounted_tmpfs
 
 IN_CHILD = {"OVERSIGHT_CHILD_READ_MIN_BYTES": "0"}  # every dataset is read in a child
 HERE = {"OVERSIGHT_CHILD_READ_MIN_BYTES": str(10**15)}  # none is
@@ -117,16 +118,7 @@ def test_an_error_found_in_the_child_is_the_same_one_line(tmp_path: Path) -> Non
 
 
 def test_a_full_disk_while_the_child_writes_its_rows_is_one_line(tmp_path: Path) -> None:
-    mount = tmp_path / "disk"
-    mount.mkdir()
-    done = subprocess.run(
-        ["mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", str(mount)],
-        capture_output=True,
-        text=True,
-    )
-    if done.returncode != 0:
-        pytest.fail(f"cannot mount a tmpfs for the full-disk test: {done.stderr.strip()}")
-    try:
+    with mounted_tmpfs(tmp_path / "disk", "64k") as mount:
         run = load(mount / "store.lbug", BUNDLED, IN_CHILD)
         assert run.returncode == 1, run.stderr
         said = run.stderr.strip().splitlines()
@@ -135,8 +127,6 @@ def test_a_full_disk_while_the_child_writes_its_rows_is_one_line(tmp_path: Path)
             r"error: .*: cannot write the rows: No space left on device; nothing saved", said[0]
         )
         assert not (mount / "store.lbug").exists() and leftovers(mount) == []
-    finally:
-        subprocess.run(["umount", "-l", str(mount)], check=True)
 
 
 def _reading_child(proc: subprocess.Popen[str], folder: Path) -> int:
