@@ -244,3 +244,26 @@ def test_the_ladybug_secondary_claims_names_every_relationship_type_with_a_basis
         if "basis" in {p.stored for p in model.rel_properties(rt)} and rt.name != "CITED_IN"
     }
     assert set(pattern.group(1).split("|")) == with_basis
+
+
+def test_oversight_chain_labels_the_ends_its_steps_reach() -> None:
+    """The part-of and oversight steps label their upper end for LadybugDB's sake: the labels
+    must be all that those relationship types can reach, or steps would silently go missing."""
+    import re
+    from pathlib import Path
+
+    import oversight.queries
+    from oversight.graph.schema import schema
+
+    model = schema()
+    text = (Path(oversight.queries.__file__).parent / "oversight-chain.cypher").read_text()
+    part_of = re.search(r"-\[r:PART_OF\]->\(a:([A-Za-z|]+)\)", text)
+    assert part_of is not None
+    assert set(part_of.group(1).split("|")) == set(model.reltype("PART_OF").targets)
+    oversight = re.search(r"<-\[r:([A-Z_|]+)\]-\(a:([A-Za-z|]+)\)", text)
+    assert oversight is not None
+    types = oversight.group(1).split("|")
+    assert set(types) == {"OVERSEES", "ACCOUNTABLE_FOR", "CHAIRS"}
+    assert set(oversight.group(2).split("|")) == {
+        label for name in types for label in model.reltype(name).sources
+    }
