@@ -26,8 +26,14 @@ The rule, per table, decided when the transaction begins (before any `before` st
 
 - node table: rows with new ids are copied; rows whose id is already stored are upserted with
   the MERGE batches every store uses (their properties are replaced, as before).
-- relationship table: copied when it holds no rows; otherwise all its rows go through MERGE
-  batches (so a failed load can never take committed relationships with it).
+- relationship table: copied; when it holds rows, the stored relationships with the ids being
+  loaded are deleted first (by id, between the same two labels), so a reload replaces them as
+  MERGE would. The rollback that takes a filled table's committed rows with it cannot reach
+  the store: the whole write runs on a scratch copy of the file, dropped on any failure
+  (EmbeddedStore._atomic). Reloading 153 synthetic authorities (124,343 elements) into a
+  store holding them took 42.6 s with MERGE batches for these tables, 16.8 s so (a fresh
+  load: about 4 s; what remains is MERGE of the stored nodes, the deletes by id and
+  EmbeddedStore's rewrite of the filled tables' list columns).
 - `replace`: every table is dropped and created again inside the transaction, so all are
   empty and everything is copied; a rollback brings the old tables back.
 
@@ -114,16 +120,22 @@ def bulk_statements(
         reltype = model.reltype(type_name)
         rows = known.joined(start, end, _last_per_id(rows))
         table = None
-        if rows and type_name not in filled_rels:
+        if rows:
             ends: list[tuple[str, str]] = [("from_id", "STRING"), ("to_id", "STRING")]
             table = arrow_table(ends + _table_columns(query, reltype.name), rows)
         if table is not None:
+            if type_name in filled_rels:  # the stored ones this load replaces go first
+                ids = list(_column(rows, "id"))
+                yield _DELETE_BY_ID.format(start=start, type=reltype.name, end=end), {"ids": ids}
             yield f"COPY {reltype.name} FROM $rows (from='{start}', to='{end}')", {"rows": table}
             _advance(progress, len(rows))
         else:
             yield from merge_relationship_batches(
                 model, reltype, start, end, rows, batch_size, progress
             )
+
+
+_DELETE_BY_ID = "MATCH (:{start})-[r:{type}]->(:{end}) WHERE r.id IN $ids DELETE r"
 
 
 def _table_columns(query: Query, table: str) -> list[tuple[str, str]]:
