@@ -193,10 +193,15 @@ def _column(rows: Rows, name: str) -> Iterable[Any]:
     return (row.get(name) for row in rows)
 
 
-def _last_per_id(rows: Rows) -> Rows:
+def unique_ids(rows: Rows) -> bool:
+    """Whether no id is in the rows twice (an ArrowRows says so when it was made)."""
     if isinstance(rows, ArrowRows) and rows.unique_ids:
-        return rows
-    if len(set(_column(rows, "id"))) == len(rows):
+        return True
+    return len(set(_column(rows, "id"))) == len(rows)
+
+
+def _last_per_id(rows: Rows) -> Rows:
+    if unique_ids(rows):
         return rows
     return list({row["id"]: row for row in rows}.values())
 

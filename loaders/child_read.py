@@ -31,6 +31,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from oversight.graph import bulk, statements
 from oversight.graph.errors import OversightError
 from oversight.graph.rows import ArrowRows, RowTable
 from oversight.graph.schema import Schema, schema
@@ -187,17 +188,18 @@ def _child(paths: list[Path], work: Path, model: Schema, send: Any, parent: int)
         tables: list[tuple[str, Any, Any]] = [("node", k, t) for k, t in rows.nodes.items()]
         tables += [("rel", key, table) for key, table in rows.relationships.items()]
         rows.nodes, rows.relationships = {}, {}
+        stored = statements.ladybug_columns(model)
         written = []
         for index, (kind, key, table) in enumerate(tables):
             tables[index] = (kind, key, None)  # its rows go once written
             name = f"{index}.arrow"
-            arrow = _arrow_of(kind, key, table, model)
+            arrow = _arrow_of(kind, key, table, stored)
             if arrow is None:  # values Arrow cannot type: the rows as they are
                 name = f"{index}.pickle"
                 (work / name).write_bytes(pickle.dumps(table, pickle.HIGHEST_PROTOCOL))
             else:
                 _write(work / name, arrow)
-            unique = len(set(table.column("id"))) == len(table)
+            unique = bulk.unique_ids(table)
             written.append((kind, key, name, sorted(table.always), unique, len(table)))
             del table, arrow
         rows.seconds["files"] = time.perf_counter() - began
@@ -217,13 +219,13 @@ def _child(paths: list[Path], work: Path, model: Schema, send: Any, parent: int)
         send.close()
 
 
-def _arrow_of(kind: str, key: Any, table: RowTable, model: Schema) -> Any | None:
+def _arrow_of(
+    kind: str, key: Any, table: RowTable, stored: dict[str, list[tuple[str, str]]]
+) -> Any | None:
     """The table's rows with the schema's stored columns (an older store's file may order
     them otherwise: the bulk path picks them by name)."""
-    from oversight.graph import bulk, statements
-
     name = key if kind == "node" else key[0]
-    columns = statements.ladybug_columns(model)[name]
+    columns = stored[name]
     if kind == "rel":
         columns = [("from_id", "STRING"), ("to_id", "STRING"), *columns]
     return bulk.arrow_table(columns, table)
