@@ -21,6 +21,7 @@ from typing import Any
 import real_ladybug as lb
 from oversight.graph import bulk, statements
 from oversight.graph.errors import OversightError
+from oversight.graph.plans import PlanCache
 from oversight.graph.result import Node, Path, Relationship, Result, clean_properties
 from oversight.graph.schema import Schema
 from oversight.graph.store import BATCH_SIZE, NodeRows, Progress, RelRows, Store, StoreError
@@ -69,6 +70,7 @@ class EmbeddedStore(Store):
         self._scratch: FilePath | None = None  # the copy being written, inside `_atomic`
         self._written: list[str] = []  # the statements run on it
         self._db = self._conn = None
+        self._plans = PlanCache()  # reads' prepared statements, for the current connection
         if not read_only:
             _remove_strays(path)  # we hold the write lock: no other writer is alive
             _fold_log(path)
@@ -102,6 +104,7 @@ class EmbeddedStore(Store):
         return db, lb.Connection(db)
 
     def _disconnect(self) -> None:
+        self._plans.clear()  # statements go before the connection they belong to
         if self._conn is not None:
             self._conn.close()
             self._db.close()
@@ -296,7 +299,7 @@ class EmbeddedStore(Store):
             self.apply_schema()
         self._execute("BEGIN TRANSACTION READ ONLY")
         try:
-            result = self._query(query, parameters)
+            result = self._query(query, parameters, reuse_plan=True)
         finally:
             self._rollback()
         return result
@@ -331,6 +334,17 @@ class EmbeddedStore(Store):
         except (RuntimeError, ValueError, TypeError) as error:  # engine, or parameter conversion
             raise StoreError(_query_error(error)) from error
 
+    def _execute_planned(self, text: str, params: Mapping[str, Any] | None) -> Any:
+        """Run a read with the plan kept from an earlier run of it (graph/plans.py); None if
+        the text does not prepare, so that `_execute` runs it and reports its error."""
+        try:
+            statement = self._plans.prepared(self._conn, text, params or {})
+            if statement is None:
+                return None
+            return self._conn.execute(statement, dict(params or {}))
+        except (RuntimeError, ValueError, TypeError) as error:
+            raise StoreError(_query_error(error)) from error
+
     def _has_tables(self) -> bool:
         return bool(self._table_names())
 
@@ -340,8 +354,12 @@ class EmbeddedStore(Store):
             self._tables = {int(table_id): name for table_id, name in rows}
         return self._tables
 
-    def _query(self, query: str, parameters: Mapping[str, Any] | None) -> Result:
-        raw = self._execute(query, parameters)
+    def _query(
+        self, query: str, parameters: Mapping[str, Any] | None, *, reuse_plan: bool = False
+    ) -> Result:
+        raw = self._execute_planned(query, parameters) if reuse_plan else None
+        if raw is None:
+            raw = self._execute(query, parameters)
         columns = list(raw.get_column_names())
         rows = raw.get_all()
         return _Normaliser(self).result(columns, rows)
