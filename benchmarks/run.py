@@ -11,7 +11,10 @@ measured side by side in the same run. Benchmarks, not tests: nothing here fails
   transaction), both into a database whose tables exist and are empty, alternately. The
   JSON also has the ratio without making the rows (`store_load_only_ratio`).
 - query_p50_ms_max: the largest median over all saved queries, run with their examples
-  (Tower Hamlets ids swapped for synthetic ones, loaders/synth.py `examples`) at N.
+  (Tower Hamlets ids swapped for synthetic ones, loaders/synth.py `examples`) at N, on one open
+  store after a first run: its plan is kept (graph/plans.py), as in `oversight serve` or a
+  session. The JSON has each query's first run too (`first_ms`: parsed and planned, as a
+  fresh `oversight query run` process pays).
 - render_1000_s: visualise.html.write_view of a 1,000-node result (evidence included).
 - help_vs_python_ratio: `oversight --help` wall time over `python -c pass`, alternately.
 - peak_rss_mb: the largest peak resident memory of the load runs.
@@ -609,7 +612,9 @@ def _time_queries(store: Any, args: argparse.Namespace) -> dict[str, dict[str, A
     timings: dict[str, dict[str, Any]] = {}
     for saved in list_queries():
         params = synthetic_parameters(example_values(saved), stand_ins)
-        rows = len(run_query(store, saved, **params).rows)  # warm-up
+        began = time.perf_counter()
+        rows = len(run_query(store, saved, **params).rows)  # the first run: planned here
+        first_ms = (time.perf_counter() - began) * 1000
         runs = []
         for _ in range(args.query_runs):
             began = time.perf_counter()
@@ -620,6 +625,7 @@ def _time_queries(store: Any, args: argparse.Namespace) -> dict[str, dict[str, A
             "rows": rows,
             "p50_ms": round(statistics.median(runs), 1),
             "p95_ms": round(runs[min(len(runs) - 1, round(0.95 * len(runs) + 0.5) - 1)], 1),
+            "first_ms": round(first_ms, 1),
             "parameters": {k: str(v) for k, v in params.items()},
         }
         _say(f"query {saved.name}: {timings[saved.name]['p50_ms']} ms, {rows} rows")
