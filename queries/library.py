@@ -32,7 +32,10 @@ The header is every line from the top of the file that starts with `//`; the fir
   or dialect answers faster: `ENGINE/NAME.cypher` in the same folder (ENGINE: `neo4j` or
   `ladybug`, the store's `name`), plain Cypher under the same statement gate, taking the same
   parameters and returning the same columns and rows (the golden tests run every query on both
-  stores). The store that matches runs it; `query show` prints the portable text.
+  stores). The store that matches runs it; `query show` prints the portable text. In an
+  engine's text, `` :`{NAME}` `` is a label slot (queries/labels.py): the label of the entity
+  that the required entity parameter NAME resolved to, so that the planner starts from one
+  table; without one, the portable text runs.
 - `// order: EARLIER before LATER`: two parameters (dates, or entities with a date) that
   must come in that order; given the other way round the query is refused, not answered
   (queries/runner.py `check_order`): "what changed between" two inspections swapped would
@@ -64,6 +67,7 @@ from oversight.graph import gate
 from oversight.graph.errors import OversightError, UsageProblem
 from oversight.graph.inputs import ValueRefused, raw_decode, read_file
 from oversight.graph.schema import schema
+from oversight.queries.labels import Slot, SlotError, fill, find_slots
 
 BUNDLED_DIR = Path(str(resources.files("oversight.queries")))
 ENV_VAR = "OVERSIGHT_QUERIES"
@@ -158,10 +162,21 @@ class SavedQuery:
     bundled: bool = field(default=False, compare=False)
     order: tuple[str, str] | None = None  # (earlier, later): parameters that must come in order
     variants: Mapping[str, str] = field(default_factory=dict, compare=False)  # engine -> text
+    slots: Mapping[str, tuple[Slot, ...]] = field(default_factory=dict, compare=False)
 
-    def text_for(self, engine: str) -> str:
-        """What runs on a store of this engine (`Store.name`): its own text, or the portable one."""
-        return self.variants.get(engine, self.text)
+    def text_for(self, engine: str, labels: Mapping[str, str] | None = None) -> str:
+        """What runs on a store of this engine (`Store.name`): its own text, or the portable one.
+
+        `labels`: the label of each entity parameter's entity, for the text's label slots; an
+        engine text with slots runs only when every slot has a schema label."""
+        text = self.variants.get(engine)
+        if text is None:
+            return self.text
+        slots = self.slots.get(engine, ())
+        if not slots:
+            return text
+        filled = fill(text, slots, labels or {}, schema().label_names)
+        return self.text if filled is None else filled
 
     def param(self, name: str) -> Param | None:
         return next((p for p in self.params if p.name == name), None)
@@ -217,23 +232,30 @@ def read_query(path: Path, *, bundled: bool = False) -> SavedQuery:
     except (OSError, UnicodeDecodeError) as error:
         raise QueryError(f"{path}: cannot read: {error}") from error
     query = parse_query(text, path, bundled=bundled)
-    variants = {}
+    variants, slots = {}, {}
     for engine in ENGINES:
         variant = path.parent / engine / path.name
         if variant.is_file():
-            variants[engine] = _read_variant(variant, path, query)
-    return dataclasses.replace(query, variants=variants) if variants else query
+            variants[engine], slots[engine] = _read_variant(variant, path, query)
+    if not variants:
+        return query
+    return dataclasses.replace(query, variants=variants, slots=slots)
 
 
-def _read_variant(variant: Path, path: Path, query: SavedQuery) -> str:
-    """An engine's own text for `query`: gated, and taking exactly the query's parameters."""
+def _read_variant(variant: Path, path: Path, query: SavedQuery) -> tuple[str, tuple[Slot, ...]]:
+    """An engine's own text for `query` and its label slots: gated, and taking exactly the
+    query's parameters."""
     try:
         text = read_file(variant, MAX_BYTES, within=path.parent).decode("utf-8")
     except (OSError, UnicodeDecodeError) as error:
         raise QueryError(f"{variant}: cannot read: {error}") from error
     declared = {p.name: {"line": 1} for p in query.params}
     _check_body(variant, text, 0, declared)
-    return text
+    entities = [p.name for p in query.params if p.type == "entity" and p.required]
+    try:
+        return text, find_slots(text, entities)
+    except SlotError as error:
+        raise _error(variant, error.line, str(error)) from None
 
 
 def parse_query(text: str, path: Path, *, bundled: bool = False) -> SavedQuery:

@@ -149,7 +149,8 @@ def run(
     resolved = resolve_entities(store, query, bound, say)
     check_order(store, query, bound, resolved)
     try:
-        result = store.read(query.text_for(store.name), bound)
+        labels = {name: match.label for name, match in resolved.items()}
+        result = store.read(query.text_for(store.name, labels), bound)
     except StoreError as error:  # name the file: the fault may be in the saved query
         raise StoreError(f"{query.path}: {error}") from error
     if facts_only:

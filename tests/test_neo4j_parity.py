@@ -172,6 +172,7 @@ def test_an_engine_s_own_text_runs_on_that_engine_only(
     assert embedded("neo4j-only") == [{"ran": "portable", "x": 1}]
     bundled = next(q for q in BUNDLED_QUERIES if q.name == "shortest-connection")
     assert "allShortestPaths" in bundled.text_for("neo4j")
-    assert "ALL SHORTEST" in bundled.text_for("ladybug")
-    assert "ALL SHORTEST" not in bundled.text_for("neo4j")
-    assert "allShortestPaths" not in bundled.text_for("ladybug")
+    person = {"from_id": "Person"}  # the label slot's label (queries/labels.py)
+    assert "ALL SHORTEST" in bundled.text_for("ladybug", person)
+    assert "ALL SHORTEST" not in bundled.text_for("neo4j", person)
+    assert "allShortestPaths" not in bundled.text_for("ladybug", person)

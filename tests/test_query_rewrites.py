@@ -125,6 +125,12 @@ def test_shortest_connection_engine_text_answers_as_the_portable_one(store: Stor
     assert four == _connections(store, portable=True, from_id="person/b", to_id="person/c")
     assert _connections(store, from_id="person/a", to_id="person/c") == []
     assert _connections(store, portable=True, from_id="person/a", to_id="person/c") == []
+    # LadybugDB's text starts from the label of the entity asked about (a label slot): from
+    # a body, a post and a person, as the portable text answers.
+    for start, end in [("body/x", "post/r"), ("post/p", "person/a"), ("post/q", "person/c")]:
+        mine = _connections(store, from_id=start, to_id=end)
+        assert mine, (start, end)
+        assert mine == _connections(store, portable=True, from_id=start, to_id=end)
 
 
 # Two authorities: council c1's children's services s1 (with team t1 in them) and council
