@@ -59,6 +59,13 @@ QUERIES_DIR = click.option(
 )
 
 
+def PARAMS(reads: str) -> Any:  # a decorator factory, named like RAW
+    """`--param/-p NAME=VALUE`, repeatable; `reads` says how the value is read."""
+    return click.option(
+        "--param", "-p", "params", multiple=True, metavar="NAME=VALUE", help=f"A parameter, {reads}"
+    )
+
+
 def OUTPUT(command: Any) -> Any:  # a decorator, named like RAW
     """`--format` and `-o`: how a result is written and where (query run and cypher)."""
     command = click.option(

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from oversight.context import OUTPUT, RAW, Context, emit, pass_context, where
+from oversight.context import OUTPUT, PARAMS, RAW, Context, emit, pass_context, where
 
 if TYPE_CHECKING:
     from oversight.graph.result import Result
@@ -162,14 +162,7 @@ def verify(paths: tuple[Path, ...], strict: bool) -> None:
 
 @click.command()
 @click.argument("query")
-@click.option(
-    "--param",
-    "-p",
-    "params",
-    multiple=True,
-    metavar="NAME=VALUE",
-    help="A parameter; the value is read as JSON when it parses, else as text.",
-)
+@PARAMS("read as JSON when it parses, else as text.")
 @OUTPUT
 @click.option("--write", is_flag=True, help="Allow the query to change the graph.")
 @RAW

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from oversight.context import OUTPUT, QUERIES_DIR, RAW, say
+from oversight.context import OUTPUT, PARAMS, QUERIES_DIR, RAW, say
 
 if TYPE_CHECKING:
     from oversight.context import Context
@@ -73,14 +73,9 @@ def show_command(name: str) -> None:
 
 @query.command("run")
 @click.argument("name")
-@click.option(
-    "--param",
-    "-p",
-    "params",
-    multiple=True,
-    metavar="NAME=VALUE",
-    help="A parameter, read by its declared type: text, number, true/false, YYYY-MM-DD, a "
-    "list as a JSON array or comma-separated; `null` for none.",
+@PARAMS(
+    "read by its declared type: text, number, true/false, YYYY-MM-DD, a list as a JSON array "
+    "or comma-separated; `null` for none."
 )
 @click.option("--example", is_flag=True, help="Use the header's example values (--param wins).")
 @OUTPUT
