@@ -87,6 +87,17 @@ def saved(name: str, text: str, *run: str) -> Callable[[Path], list[str]]:
     return lambda tmp: ["--queries-dir", user_queries(tmp, name, text), "query", "run", name, *run]
 
 
+def slot_on_a_number(tmp: Path) -> list[str]:
+    """A LadybugDB text whose label slot names an int parameter (queries/labels.py)."""
+    text = "// name: slot\n// title: T\n// param n: int, example 1\nRETURN $n AS n\n"
+    folder = user_queries(tmp, "slot", text)
+    (tmp / "queries" / "ladybug").mkdir()
+    (tmp / "queries" / "ladybug" / "slot.cypher").write_text(
+        "MATCH (x:`{n}`) RETURN $n AS n\n", encoding="utf-8"
+    )
+    return ["--queries-dir", folder, "query", "run", "slot", "--example"]
+
+
 def quote_missing(tmp: Path) -> list[str]:
     folder = dataset(
         tmp,
@@ -507,6 +518,13 @@ CASES: dict[str, Case] = {
         1,
         r"leak\.cypher:3: statement refused: LOAD at column 14 is not allowed in a read-only "
         r"query",
+    ),
+    "label-slot-not-entity": Case(
+        "queries",
+        "an engine's text whose label slot names a parameter that is not an entity",
+        slot_on_a_number,
+        1,
+        r"ladybug/slot\.cypher:1: label slot `\{n\}`: n is not a required entity param",
     ),
     # --- entities ---------------------------------------------------------------------
     "entity-no-match": Case(
