@@ -1,7 +1,8 @@
 """Label slots: an entity parameter's label written into an engine's own text.
 
-A label on a pattern's node lets the planner start from one table (LadybugDB) instead of
-every one, but a saved query whose entity parameter may be of any label cannot spell it.
+A label on a pattern's node lets the planner start from one table (LadybugDB) or one
+label's id constraint (Neo4j) instead of every node, but a saved query whose entity parameter
+may be of any label cannot spell it.
 In an engine's text (`ENGINE/NAME.cypher`) a backquoted name `{PARAM}` after a colon,
 `(a:`{from_id}` {id: $from_id})`, is a slot: the runner fills it with the label of the entity
 PARAM resolved to. What fills it is one of the schema's labels, never text from the user;

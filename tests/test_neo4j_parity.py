@@ -171,8 +171,8 @@ def test_an_engine_s_own_text_runs_on_that_engine_only(
     assert rows(invoke(neo4j_loaded, *args("ladybug-only"))) == [{"ran": "portable", "x": 1}]
     assert embedded("neo4j-only") == [{"ran": "portable", "x": 1}]
     bundled = next(q for q in BUNDLED_QUERIES if q.name == "shortest-connection")
-    assert "allShortestPaths" in bundled.text_for("neo4j")
-    person = {"from_id": "Person"}  # the label slot's label (queries/labels.py)
+    person = {"from_id": "Person", "to_id": "Person"}  # label slots (queries/labels.py)
+    assert "allShortestPaths" in bundled.text_for("neo4j", person)
     assert "ALL SHORTEST" in bundled.text_for("ladybug", person)
     assert "ALL SHORTEST" not in bundled.text_for("neo4j", person)
     assert "allShortestPaths" not in bundled.text_for("ladybug", person)
