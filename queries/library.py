@@ -35,7 +35,7 @@ The header is every line from the top of the file that starts with `//`; the fir
   stores). The store that matches runs it; `query show` prints the portable text. In an
   engine's text, `` :`{NAME}` `` is a label slot (queries/labels.py): the label of the entity
   that the required entity parameter NAME resolved to, so that the planner starts from one
-  table; without one, the portable text runs.
+  table (LadybugDB) or one label's index (Neo4j); without one, the portable text runs.
 - `// order: EARLIER before LATER`: two parameters (dates, or entities with a date) that
   must come in that order; given the other way round the query is refused, not answered
   (queries/runner.py `check_order`): "what changed between" two inspections swapped would
