@@ -37,7 +37,9 @@ def _run(args: list[str], cwd: Path, **env: str) -> subprocess.CompletedProcess[
 def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Built as `make dist` builds it: the sdist, the wheel from the sdist, twine check."""
     out = tmp_path_factory.mktemp("dist")
-    _run([sys.executable, "-m", "build", "--outdir", str(out), str(ROOT)], ROOT)
+    built = _run([sys.executable, "-m", "build", "--outdir", str(out), str(ROOT)], ROOT)
+    # A folder Python can import but setuptools is not told of would be left out one day.
+    assert "absent from the `packages` configuration" not in built.stdout + built.stderr
     _run([sys.executable, "-m", "twine", "check", "--strict", *map(str, out.iterdir())], ROOT)
     (built,) = out.glob("oversight_graph-*.whl")
     return built
