@@ -12,8 +12,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from oversight.graph import collector
 from oversight.graph.inputs import InputError, read_file
-from oversight.loaders.dataset import Dataset, DatasetError, NodeRecord, Where, _collector_paused
+from oversight.loaders.dataset import Dataset, DatasetError, NodeRecord, Where
 
 if TYPE_CHECKING:
     from oversight.loaders.claims import ClaimReport
@@ -134,7 +135,7 @@ class Verification:
 
 def verification(dataset: Dataset) -> Verification:
     """Quotes against their sources, then claims against their quotes."""
-    with _collector_paused():  # many small objects that all live on (loaders/dataset.py)
+    with collector.paused():  # many small objects that all live on (graph/collector.py)
         return _verification(dataset)
 
 

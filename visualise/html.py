@@ -17,6 +17,7 @@ from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from oversight.graph import collector
 from oversight.graph.errors import OversightError
 from oversight.graph.result import Node, Relationship, Result, json_ready, plain
 from oversight.graph.result import Path as GraphPath
@@ -97,6 +98,7 @@ def _shown(data: dict[str, Any]) -> list[list[Any]]:
     return [[k, v] for k, v in sorted(data.items()) if k not in hidden and v not in (None, "", [])]
 
 
+@collector.paused()  # tens of thousands of objects for a big view (graph/collector.py)
 def build_view_data(
     result: Result,
     evidence: dict[str, list[dict[str, Any]]] | None = None,
@@ -322,6 +324,7 @@ def check_size(result: Result, limit: int) -> None:
         )
 
 
+@collector.paused()
 def render_page(data: dict[str, Any], spec: ViewSpec) -> str:
     if spec.layout not in LAYOUTS:
         raise ViewError(f"unknown layout '{spec.layout}' (one of {', '.join(LAYOUTS)})")
