@@ -26,7 +26,7 @@ def open_store(
     The Neo4j password comes from NEO4J_PASSWORD only, or from `ask_password` (the CLI's
     hidden prompt, on a terminal); it is never taken from the command line or printed.
     """
-    uri = neo4j_uri or os.environ.get("NEO4J_URI")
+    uri = chosen_uri(neo4j_uri)
     if uri:
         from oversight.graph.neo4j_store import Neo4jStore
 
@@ -46,8 +46,18 @@ def open_store(
         )
     from oversight.graph.embedded import EmbeddedStore
 
-    path = Path(db or os.environ.get("OVERSIGHT_DB") or DEFAULT_DB)
-    return EmbeddedStore(path, read_only=read_only)
+    return EmbeddedStore(Path(chosen_file(db)), read_only=read_only)
+
+
+def chosen_uri(neo4j_uri: str | None) -> str | None:
+    """The Neo4j server open_store opens (the URI given, else NEO4J_URI), or None: the file."""
+    return neo4j_uri or os.environ.get("NEO4J_URI") or None
+
+
+def chosen_file(db: str | os.PathLike[str] | None) -> str:
+    """The embedded file open_store opens when no URI is chosen: the one given, else
+    OVERSIGHT_DB, else oversight.lbug."""
+    return os.fspath(db or os.environ.get("OVERSIGHT_DB") or DEFAULT_DB)
 
 
 def shown_uri(uri: str) -> str:

@@ -27,11 +27,9 @@ class Context:
 
     def embedded_file(self) -> Path | None:
         """The embedded store's file, or None when the store is a Neo4j server."""
-        import os
+        from oversight.graph.stores import chosen_file, chosen_uri
 
-        if self.neo4j or os.environ.get("NEO4J_URI"):
-            return None
-        return Path(where(self))
+        return None if chosen_uri(self.neo4j) else Path(chosen_file(self.db))
 
     def store(self, *, read_only: bool = False) -> Store:
         from oversight.graph.stores import open_store
@@ -207,11 +205,7 @@ def say(text: str) -> None:
 
 def where(ctx: Context) -> str:
     """The store as messages show it: a Neo4j URI without its secrets, else the file."""
-    import os
+    from oversight.graph.stores import chosen_file, chosen_uri, shown_uri
 
-    uri = ctx.neo4j or os.environ.get("NEO4J_URI")
-    if uri:
-        from oversight.graph.stores import shown_uri
-
-        return shown_uri(uri)
-    return str(ctx.db or os.environ.get("OVERSIGHT_DB") or "oversight.lbug")
+    uri = chosen_uri(ctx.neo4j)
+    return shown_uri(uri) if uri else chosen_file(ctx.db)
