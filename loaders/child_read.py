@@ -6,7 +6,7 @@ file peaked at 968 MB. Here the child reads, checks and makes the rows, writes e
 an Arrow IPC file and exits, giving all its memory back, before the store is written; the
 parent maps the files (they stay on disk, in the page cache) and copies them. Measured on that
 file: the machine's peak (the two processes' proportional set sizes summed) 484 MB, at about
-the same time as one process (../shared/notes/measured-facts.md).
+the same time as one process (docs/engine-facts.md, Memory).
 
 The files go in a folder next to the store (`.oversight-rows-<pid>-*`), never in /tmp, which
 may be memory. They are removed when the load ends; a folder whose process is gone (killed)
@@ -250,7 +250,6 @@ def _write(path: Path, table: Any) -> None:
 
 
 def _mapped(work: Path, answer: dict[str, Any]) -> Rows:
-
     nodes: NodeTables = {}
     rels: RelTables = {}
     for kind, key, name, always, unique, length in answer["tables"]:
