@@ -30,6 +30,7 @@ be added here. The store's read-only transaction stays the second line of defenc
 from __future__ import annotations
 
 import bisect
+import functools
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -416,6 +417,24 @@ def check(text: str, *, write: bool = False) -> None:
 
     A single trailing `;` is allowed and left in the text: both engines accept it.
     """
+    if len(text) <= _KEPT_CHARS:
+        _passes(text, write)  # a text run again (a saved query) is not tokenised again
+    else:
+        _check(text, write)
+
+
+_KEPT_CHARS = 64 * 1024  # longer texts are checked every time rather than kept
+
+
+@functools.lru_cache(maxsize=256)
+def _passes(text: str, write: bool) -> bool:
+    """The check, remembered for texts that pass (~0.8 ms each for a saved query); one that
+    is refused raises, is not remembered, and is refused with its reason every time."""
+    _check(text, write)
+    return True
+
+
+def _check(text: str, write: bool) -> None:
     tokens = _one_statement(tokenize(text))
     if not tokens:
         raise StatementRefused("an empty statement", "has nothing to run")

@@ -292,6 +292,26 @@ def test_graph_updates_pass_only_with_write(text: str) -> None:
     assert refused.value.writes
 
 
+def test_a_verdict_kept_for_a_text_is_its_own() -> None:
+    """The gate remembers texts that passed (a saved query is not tokenised at every run):
+    a refused text is refused again with its reason, a read that passed is no licence to
+    write, and a long text is checked every time."""
+    read = "MATCH (n:Person) RETURN n.name AS kept_verdict"
+    update = "MATCH (n:Person) SET n.name = 'kept_verdict'"
+    for _ in range(2):
+        gate.check(read)
+        gate.check(update, write=True)
+        with pytest.raises(StatementRefused, match="changes the graph"):
+            gate.check(update)
+        with pytest.raises(StatementRefused, match="LOAD at line 1"):
+            gate.check("LOAD EXTENSION '/tmp/x.so' // kept_verdict")
+    padding = "// " + "x" * (gate._KEPT_CHARS + 1) + "\n"
+    for _ in range(2):
+        with pytest.raises(StatementRefused, match="changes the graph"):
+            gate.check(padding + update)
+        gate.check(padding + read)
+
+
 # --- Neo4j's forms -----------------------------------------------------------------------------
 
 # Neo4j goes through the same Store.read and Store.write: these never reach it.
