@@ -372,7 +372,9 @@ class EmbeddedStore(Store):
             label = tables[table]
             offsets = sorted(o for t, o in internal if t == table)
             text = f"MATCH (n:{label}) WHERE offset(id(n)) IN $offsets RETURN offset(id(n)), n"
-            for offset, raw in self._conn.execute(text, {"offsets": offsets}).get_all():
+            params = {"offsets": offsets}  # planned once per label (~4 ms each time, else)
+            result = self._execute_planned(text, params) or self._conn.execute(text, params)
+            for offset, raw in result.get_all():
                 found[(table, int(offset))] = _node(raw)
         return found
 
