@@ -90,6 +90,31 @@ def test_the_child_is_gone_before_the_store_is_written(england: Path, tmp_path: 
     assert proc.wait(timeout=600) == 0
 
 
+def test_the_child_runs_no_garbage_collection(england: Path, tmp_path: Path) -> None:
+    """The child exits when its rows are written: a collection there would only scan what
+    it gives back (about 0.5 s at N=153, once the read's pause ends). A callback inherited
+    through the fork hears every collection; none may be the child's."""
+    import gc
+
+    from oversight.loaders.child_read import read_in_child
+
+    heard = tmp_path / "collections"
+    parent = os.getpid()
+
+    def listen(phase: str, info: dict[str, int]) -> None:
+        if phase == "start" and os.getpid() != parent:
+            with heard.open("a") as out:
+                out.write(f"{os.getpid()} generation {info['generation']}\n")
+
+    gc.callbacks.append(listen)
+    try:
+        with read_in_child([england], tmp_path) as rows:
+            assert rows.child is not None and rows.nodes
+    finally:
+        gc.callbacks.remove(listen)
+    assert not heard.exists(), heard.read_text()
+
+
 def test_loading_the_same_rows_again_from_a_child_changes_nothing(tmp_path: Path) -> None:
     """The second load upserts through MERGE batches, reading the child's Arrow rows as dicts."""
     here = tmp_path / "here.lbug"
