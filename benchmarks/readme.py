@@ -82,6 +82,19 @@ def section(results: dict[str, Any]) -> str:
         f" and the store write {phases['store_s']:g} s (raw COPY of the same rows: "
         f"{results['write_vs_copy']['copy_median_s']:g} s).",
     ]
+    bounds = results.get("bounds")
+    if bounds:
+        lines += [
+            "",
+            "Limits measured in the same run: LadybugDB's own COPY of these rows from prepared "
+            f"Arrow tables runs at {bounds['copy_elements_per_s']:,} elements/s, and with the "
+            "fastest parse of the YAML before it (yaml-rs, nothing checked or made) at "
+            f"{bounds['copy_and_parse_elements_per_s']:,}: no load of this dataset could be "
+            'faster here. `python -c "import click"` takes '
+            f"{bounds['import_click_vs_python_ratio']:g}× `python -c pass`, and a bare click "
+            f"group's `--help` {bounds['click_group_help_vs_python_ratio']:g}×: the floor "
+            "under help_vs_python_ratio for a click command line.",
+        ]
     points = (results.get("scaling") or {}).get("points") or []
     if points:
         lines += [

@@ -17,6 +17,11 @@ measured side by side in the same run. Benchmarks, not tests: nothing here fails
   fresh `oversight query run` process pays).
 - render_1000_s: visualise.html.write_view of a 1,000-node result (evidence included).
 - help_vs_python_ratio: `oversight --help` wall time over `python -c pass`, alternately.
+- bounds: what limits three targets here, from the same run. copy_elements_per_s is the
+  engine's own COPY of the rows; copy_and_parse_elements_per_s adds the fastest parse of the
+  YAML (yaml-rs, nothing checked): no load of this dataset could be faster. The click ratios
+  (`import click`, a bare click group's --help, over `python -c pass`) are the floor under
+  help_vs_python_ratio for any click command line.
 - peak_rss_mb: the largest peak resident memory of the load runs.
 - big_file_vs_split_ratio: the same N records loaded from one file over from N+1 files
   (fresh processes, alternately, medians).
@@ -221,7 +226,21 @@ def _run(args: argparse.Namespace) -> dict[str, Any]:
         "serve": serve,
         "help": helps,
         "neo4j": neo4j,
+        "bounds": _bounds(write, helps),
         "machine": _machine(),
+    }
+
+
+def _bounds(write: dict[str, Any], helps: dict[str, Any]) -> dict[str, Any]:
+    """What limits three targets on this machine, measured in this run: the engine's own
+    COPY and the fastest parse of the YAML, one after the other with nothing between, bound
+    load_elements_per_s; a bare click group's --help bounds help_vs_python_ratio from below."""
+    floor_s = write["copy_median_s"] + write["fast_parse_only_s"]
+    return {
+        "copy_elements_per_s": round(write["elements"] / write["copy_median_s"]),
+        "copy_and_parse_elements_per_s": round(write["elements"] / floor_s),
+        "import_click_vs_python_ratio": helps["import_click_ratio"],
+        "click_group_help_vs_python_ratio": helps["click_group_help_ratio"],
     }
 
 
@@ -433,6 +452,7 @@ def _write_vs_copy(data: Path, folder: Path, runs: int) -> dict[str, Any]:
     for path in sorted(data.glob("*.yaml")):
         read_yaml(path)
     yaml_s = time.perf_counter() - began
+    fast_s = _fast_parse_s(data)
     dataset = read_dataset([data], lines=False)
     writes, stores, copies, counts, childs = [], [], [], [], []
     kinds = ["write", "child", "copy"]
@@ -465,6 +485,7 @@ def _write_vs_copy(data: Path, folder: Path, runs: int) -> dict[str, Any]:
     child = statistics.median(childs)
     return {
         "yaml_parse_only_s": round(yaml_s, 3),
+        "fast_parse_only_s": round(fast_s, 3),
         "write_s": [round(x, 3) for x in writes],
         "child_write_s": [round(x, 3) for x in childs],
         "copy_s": [round(x, 3) for x in copies],
@@ -478,6 +499,18 @@ def _write_vs_copy(data: Path, folder: Path, runs: int) -> dict[str, Any]:
         "same_counts": len(set(counts)) == 1,
         "elements": counts[0],
     }
+
+
+def _fast_parse_s(data: Path) -> float:
+    """The files as `load` parses them (yaml-rs where it reads as PyYAML, loaders/fastyaml.py),
+    nothing checked or made after: the least any read of this YAML costs here."""
+    from oversight.loaders.yamlfile import read_yaml_parts
+
+    began = time.perf_counter()
+    for path in sorted(data.glob("*.yaml")):
+        for _ in read_yaml_parts(path, lines=False):
+            pass
+    return time.perf_counter() - began
 
 
 def _scratch_copy(db: Path, runs: int = 5) -> dict[str, Any]:
@@ -687,6 +720,9 @@ def _help(runs: int) -> dict[str, Any]:
     commands = {
         "oversight --help": [str(oversight), "--help"],
         "python -c pass": [sys.executable, "-c", "pass"],
+        # What click alone costs: the floor under any click command line's --help.
+        "import click": [sys.executable, "-c", "import click"],
+        "click group --help": [sys.executable, "-c", CLICK_GROUP_HELP],
     }
     walls: dict[str, list[float]] = {name: [] for name in commands}
     for _ in range(runs):
@@ -695,10 +731,26 @@ def _help(runs: int) -> dict[str, Any]:
             subprocess.run(command, capture_output=True, check=True)
             walls[name].append(time.perf_counter() - began)
     medians = {name: statistics.median(values) for name, values in walls.items()}
+    python = medians["python -c pass"]
     return {
         "median_s": {name: round(value, 4) for name, value in medians.items()},
-        "ratio": medians["oversight --help"] / medians["python -c pass"],
+        "ratio": medians["oversight --help"] / python,
+        "import_click_ratio": round(medians["import click"] / python, 2),
+        "click_group_help_ratio": round(medians["click group --help"] / python, 2),
     }
+
+
+# A click group with one command and nothing else, asked for --help.
+CLICK_GROUP_HELP = (
+    "import click\n"
+    "@click.group()\n"
+    "def cli():\n"
+    "    'A group.'\n"
+    "@cli.command()\n"
+    "def one():\n"
+    "    'A command.'\n"
+    "cli(['--help'])"
+)
 
 
 # --- report ---------------------------------------------------------------------------------------
