@@ -329,21 +329,17 @@ class EmbeddedStore(Store):
     def _execute(self, text: str, params: Mapping[str, Any] | None = None) -> Any:
         if self._scratch is not None:
             self._written.append(text)  # see _rewrite_relationship_lists
-        try:
+        with _query_errors():
             return self._conn.execute(text, dict(params or {}))
-        except (RuntimeError, ValueError, TypeError) as error:  # engine, or parameter conversion
-            raise StoreError(_query_error(error)) from error
 
     def _execute_planned(self, text: str, params: Mapping[str, Any] | None) -> Any:
         """Run a read with the plan kept from an earlier run of it (graph/plans.py); None if
         the text does not prepare, so that `_execute` runs it and reports its error."""
-        try:
+        with _query_errors():
             statement = self._plans.prepared(self._conn, text, params or {})
             if statement is None:
                 return None
             return self._conn.execute(statement, dict(params or {}))
-        except (RuntimeError, ValueError, TypeError) as error:
-            raise StoreError(_query_error(error)) from error
 
     def _has_tables(self) -> bool:
         return bool(self._table_names())
@@ -610,6 +606,15 @@ def _open_error(path: FilePath, error: RuntimeError) -> str:
             "close that process and try again"
         )
     return f"{path}: cannot open the database: {_first_line(text)}"
+
+
+@contextlib.contextmanager
+def _query_errors() -> Iterator[None]:
+    """The engine's errors, and its parameter conversion's, as one-line StoreErrors."""
+    try:
+        yield
+    except (RuntimeError, ValueError, TypeError) as error:
+        raise StoreError(_query_error(error)) from error
 
 
 def _query_error(error: RuntimeError) -> str:
