@@ -95,6 +95,17 @@ def section(results: dict[str, Any]) -> str:
             f"group's `--help` {bounds['click_group_help_vs_python_ratio']:g}×: the floor "
             "under help_vs_python_ratio for a click command line.",
         ]
+    pace = results.get("pace")
+    if pace:
+        before, after = pace["before"], pace["after"]
+        lines += [
+            "",
+            "The machine's pace at the start and end of the run: a fixed Python loop took "
+            f"{before['python_loop_s']:g} and {after['python_loop_s']:g} s; touching 256 MiB "
+            f"of fresh memory {before['touch_256_mib_s']:g} and {after['touch_256_mib_s']:g} s "
+            "(here that varies by several times from hour to hour, and loads and queries "
+            "allocate).",
+        ]
     points = (results.get("scaling") or {}).get("points") or []
     if points:
         lines += [

@@ -18,6 +18,8 @@ measured side by side in the same run. Benchmarks, not tests: nothing here fails
   `oversight query run` process pays).
 - render_1000_s: visualise.html.write_view of a 1,000-node result (evidence included).
 - help_vs_python_ratio: `oversight --help` wall time over `python -c pass`, alternately.
+- pace: the machine's speed at the start and end of the run (a Python loop; first touch of
+  256 MiB), to tell a slow run from slow code.
 - bounds: what limits three targets here, from the same run. copy_elements_per_s is the
   engine's own COPY of the rows; copy_and_parse_elements_per_s adds the fastest parse of the
   YAML (yaml-rs, nothing checked): no load of this dataset could be faster. The click ratios
@@ -144,6 +146,7 @@ def _kept(path: Path) -> dict[str, Any]:
 def _run(args: argparse.Namespace) -> dict[str, Any]:
     from oversight.loaders.synth import write_dataset
 
+    pace_before = _pace()
     with tempfile.TemporaryDirectory(prefix="oversight-bench-") as tmp:
         folder = Path(tmp)
         data = folder / "england"
@@ -228,6 +231,7 @@ def _run(args: argparse.Namespace) -> dict[str, Any]:
         "help": helps,
         "neo4j": neo4j,
         "bounds": _bounds(write, helps),
+        "pace": {"before": pace_before, "after": _pace()},
         "machine": _machine(),
     }
 
@@ -790,6 +794,31 @@ def _machine() -> dict[str, Any]:
         "pyarrow": pyarrow.__version__,
         "pyyaml": f"{yaml.__version__} (libyaml: {yaml.__with_libyaml__})",
     }
+
+
+# A fixed piece of work of each kind the benchmarks do, timed in a fresh process: Python
+# arithmetic, and touching fresh memory (each new page faulted in). On this machine the second
+# varies run to run by several times, and loads and queries allocate a lot.
+PACE = """
+import time
+began = time.perf_counter()
+total = 0
+for number in range(5_000_000):
+    total += number
+python_s = time.perf_counter() - began
+began = time.perf_counter()
+fresh = bytearray(256 * 2**20)
+for offset in range(0, len(fresh), 4096):
+    fresh[offset] = 1
+print(python_s, time.perf_counter() - began)
+"""
+
+
+def _pace() -> dict[str, float]:
+    """How fast the machine is now (see PACE): to tell a slow run from slow code."""
+    done = subprocess.run([sys.executable, "-c", PACE], capture_output=True, text=True, check=True)
+    python_s, memory_s = (float(x) for x in done.stdout.split())
+    return {"python_loop_s": round(python_s, 3), "touch_256_mib_s": round(memory_s, 3)}
 
 
 def _lines(path: str) -> list[str]:
