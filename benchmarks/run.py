@@ -13,9 +13,8 @@ measured side by side in the same run. Benchmarks, not tests: nothing here fails
 - query_p50_ms_max: the largest median over all saved queries, run with their examples
   (Tower Hamlets ids swapped for synthetic ones, loaders/synth.py `examples`) at N, on one open
   store after a first run: its plan is kept (graph/plans.py), as in `oversight serve` or a
-  session. The queries take turns, round after round, so a slow spell falls on all alike.
-  The JSON has each query's first run too (`first_ms`: parsed and planned, as a fresh
-  `oversight query run` process pays).
+  session. The JSON has each query's first run too (`first_ms`: parsed and planned, as a
+  fresh `oversight query run` process pays).
 - render_1000_s: visualise.html.write_view of a 1,000-node result (evidence included).
 - help_vs_python_ratio: `oversight --help` wall time over `python -c pass`, alternately.
 - pace: the machine's speed at the start and end of the run (a Python loop; first touch of
@@ -641,37 +640,28 @@ def _queries(db: Path, args: argparse.Namespace) -> dict[str, dict[str, Any]]:
 
 
 def _time_queries(store: Any, args: argparse.Namespace) -> dict[str, dict[str, Any]]:
-    """Every saved query with synthetic stand-ins for its examples, on an open store: each
-    run once (planned then), then all of them in turn, round after round, so that a spell
-    when the machine is slow (here it comes and goes, up to 2x) falls on every query alike
-    rather than on all the runs of one."""
+    """Every saved query with synthetic stand-ins for its examples, on an open store."""
     from oversight.loaders.synth import examples, plan_england, synthetic_parameters
     from oversight.queries import list_queries, run_query
     from oversight.queries.runner import example_values
 
     stand_ins = examples(plan_england(args.authorities, args.years, args.seed))
-    work = [
-        (saved, synthetic_parameters(example_values(saved), stand_ins)) for saved in list_queries()
-    ]
-    firsts: dict[str, tuple[int, float]] = {}
-    for saved, params in work:
+    timings: dict[str, dict[str, Any]] = {}
+    for saved in list_queries():
+        params = synthetic_parameters(example_values(saved), stand_ins)
         began = time.perf_counter()
         rows = len(run_query(store, saved, **params).rows)  # the first run: planned here
-        firsts[saved.name] = (rows, (time.perf_counter() - began) * 1000)
-    runs: dict[str, list[float]] = {saved.name: [] for saved, _ in work}
-    for _ in range(args.query_runs):
-        for saved, params in work:
+        first_ms = (time.perf_counter() - began) * 1000
+        runs = []
+        for _ in range(args.query_runs):
             began = time.perf_counter()
             run_query(store, saved, **params)
-            runs[saved.name].append((time.perf_counter() - began) * 1000)
-    timings: dict[str, dict[str, Any]] = {}
-    for saved, params in work:
-        times = sorted(runs[saved.name])
-        rows, first_ms = firsts[saved.name]
+            runs.append((time.perf_counter() - began) * 1000)
+        runs.sort()
         timings[saved.name] = {
             "rows": rows,
-            "p50_ms": round(statistics.median(times), 1),
-            "p95_ms": round(times[min(len(times) - 1, round(0.95 * len(times) + 0.5) - 1)], 1),
+            "p50_ms": round(statistics.median(runs), 1),
+            "p95_ms": round(runs[min(len(runs) - 1, round(0.95 * len(runs) + 0.5) - 1)], 1),
             "first_ms": round(first_ms, 1),
             "parameters": {k: str(v) for k, v in params.items()},
         }
