@@ -369,7 +369,9 @@ class EmbeddedStore(Store):
             offsets = sorted(o for t, o in internal if t == table)
             text = f"MATCH (n:{label}) WHERE offset(id(n)) IN $offsets RETURN offset(id(n)), n"
             params = {"offsets": offsets}  # planned once per label (~4 ms each time, else)
-            result = self._execute_planned(text, params) or self._conn.execute(text, params)
+            result = self._execute_planned(text, params)
+            if result is None:  # it did not prepare: run as it is, for the engine's error
+                result = self._conn.execute(text, params)
             for offset, raw in result.get_all():
                 found[(table, int(offset))] = _node(raw)
         return found

@@ -122,8 +122,9 @@ def test_result_shape_nodes_relationships_paths(store: Store) -> None:
 
 def test_relationship_alone_still_names_its_ends(store: Store) -> None:
     store.load(NODES, RELS)
-    result = store.read("MATCH ()-[h:HOLDS]->() RETURN h ORDER BY h.start_date")
-    assert [(r.start, r.end) for (r,) in result.rows] == [("person/a", "post/dcs")] * 2
+    for _ in range(2):  # the second time, the embedded store's lookup of the ends is planned
+        result = store.read("MATCH ()-[h:HOLDS]->() RETURN h ORDER BY h.start_date")
+        assert [(r.start, r.end) for (r,) in result.rows] == [("person/a", "post/dcs")] * 2
 
 
 def test_records_are_plain_values(store: Store) -> None:
