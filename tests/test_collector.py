@@ -53,9 +53,10 @@ def test_a_big_view_is_built_without_a_collection(collections: list[int]) -> Non
     result = Result(["n"], [(n,) for n in people])
     for element in [*people, *links]:
         result.collect(element)
-    collections.clear()
+    gc.collect()  # from a known state: which generation the catch-up collection takes
+    collections.clear()  # depends on how many came before (tests run earlier)
     page = render_page(build_view_data(result), ViewSpec("big"))
     # At most the one young collection each call meets as it turns the collector back on;
     # unpaused, dozens (one per 700 new objects), and a full one now and then.
-    assert collections in ([], [0], [0, 0]), collections
+    assert len(collections) <= 2 and 2 not in collections, collections
     assert page.count("person/p999") >= 1
